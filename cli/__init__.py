@@ -1,0 +1,1 @@
+"""The ``koha-bridge`` command line (click). Thin: parse, call one function, render."""

@@ -1,0 +1,85 @@
+"""What every command shares: the app context, option decorators, progress, output."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from koha_bridge.config import Config, load_config
+from koha_bridge.store import Store
+
+T = TypeVar("T")
+
+QUIET, NORMAL, VERBOSE, DEBUG = -1, 0, 1, 2
+
+
+@dataclass
+class AppContext:
+    """Loaded once per invocation and handed to every command (no global config)."""
+
+    config_path: Path | None = None
+    verbosity: int = NORMAL
+    store_path: Path | None = None
+    _config: Config | None = field(default=None, repr=False)
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+    def open_store(self) -> Store:
+        path = self.store_path or Path(self.config.store_path)
+        return Store(path)
+
+    @property
+    def quiet(self) -> bool:
+        return self.verbosity <= QUIET
+
+
+pass_app = click.make_pass_decorator(AppContext, ensure=True)
+
+
+def setup_logging(verbosity: int) -> None:
+    level = {QUIET: logging.WARNING, NORMAL: logging.WARNING, VERBOSE: logging.INFO}.get(
+        verbosity, logging.DEBUG
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    from koha_bridge.secrets import RedactingFilter
+
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+@contextmanager
+def progress(
+    app: AppContext, iterable: Iterable[T], *, length: int | None = None, label: str = ""
+) -> Iterator[Iterator[T]]:
+    """A progress bar on stderr, hidden with ``--quiet`` or when stderr is not a terminal."""
+    if app.quiet or not sys.stderr.isatty():
+        yield iter(iterable)
+        return
+    with click.progressbar(
+        iterable, length=length, label=label, file=sys.stderr, show_pos=True
+    ) as bar:
+        yield iter(bar)
+
+
+def echo(app: AppContext, message: str = "", **kwargs: Any) -> None:
+    """A summary line on stdout, unless ``--quiet``."""
+    if not app.quiet:
+        click.echo(message, **kwargs)
+
+
+def warn(message: str) -> None:
+    click.echo(message, err=True)

@@ -1,0 +1,8 @@
+"""koha-bridge: everything around Koha for Vietnamese school libraries."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("koha-bridge")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0"

@@ -1,0 +1,96 @@
+"""One error hierarchy for the whole project.
+
+Row-level problems in input files are *data* (see ``marc.model.Outcome``), never
+exceptions. Exceptions are for conditions after which a command cannot go on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class KohaBridgeError(Exception):
+    """Root of every error koha-bridge raises on purpose."""
+
+    exit_code = 1
+
+
+class ConfigError(KohaBridgeError):
+    """The configuration file or the environment is invalid."""
+
+    exit_code = 2
+
+
+class FatalInputError(KohaBridgeError):
+    """An input file cannot be read at all (not a per-row problem)."""
+
+    exit_code = 3
+
+
+class StoreError(KohaBridgeError):
+    """The local SQLite store is unusable or its schema cannot be migrated."""
+
+    exit_code = 3
+
+
+class KohaError(KohaBridgeError):
+    """A request to Koha failed. Carries status, Koha's error body and the request id."""
+
+    exit_code = 4
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        body: Any = None,
+        request_id: str | None = None,
+        method: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
+        self.request_id = request_id
+        self.method = method
+        self.url = url
+
+    def __str__(self) -> str:
+        parts = [super().__str__()]
+        if self.method and self.url:
+            parts.append(f"{self.method} {self.url}")
+        if self.status is not None:
+            parts.append(f"HTTP {self.status}")
+        if self.request_id:
+            parts.append(f"request id {self.request_id}")
+        if self.body not in (None, ""):
+            parts.append(f"Koha: {self.body}")
+        return " | ".join(parts)
+
+
+class KohaTransientError(KohaError):
+    """Timeouts, connection errors, 429 and 5xx: worth retrying later."""
+
+
+class KohaConflictError(KohaError):
+    """409: the object (barcode, cardnumber, ...) already exists."""
+
+
+class KohaValidationError(KohaError):
+    """400 (and 406/415): Koha refused the request as invalid."""
+
+
+class KohaAuthError(KohaError):
+    """401/403: credentials rejected or a permission is missing."""
+
+
+class KohaNotFoundError(KohaError):
+    """404: the object does not exist in Koha."""
+
+
+class KohaDuplicateBiblioError(KohaValidationError):
+    """POST /biblios refused: Koha's duplicate finder matched an existing record."""
+
+    def __init__(self, message: str, *, biblio_id: int, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.biblio_id = biblio_id

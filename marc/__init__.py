@@ -1,0 +1,1 @@
+"""Bibliographic data: acquisition lists in, MARC21 out."""

@@ -1,0 +1,57 @@
+"""Config, store and CLI basics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cli.main import cli
+from koha_bridge.config import Config, load_config
+from koha_bridge.exceptions import ConfigError
+from koha_bridge.store import Store
+
+
+def test_config_init_writes_a_loadable_commented_file(runner, tmp_path: Path) -> None:
+    target = tmp_path / "koha-bridge.toml"
+    result = runner.invoke(cli, ["config", "init", str(target)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    text = target.read_text(encoding="utf-8")
+    assert text.count("#") > 20  # commented for a newcomer
+    config = load_config(target)
+    assert config.classification.enabled and config.accession.enabled
+    assert config.category("TK").accession_prefix == "TK"
+    again = runner.invoke(cli, ["config", "init", str(target)])
+    assert again.exit_code == 2  # refuses to overwrite without --force
+
+
+def test_unknown_config_key_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text('[school]\nnmae = "x"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="nmae"):
+        load_config(path)
+
+
+def test_cli_reports_config_errors_with_exit_2(runner, tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text("[koha]\nauth = 'kerberos'\n", encoding="utf-8")
+    result = runner.invoke(cli, ["--config", str(path), "config", "show"])
+    assert result.exit_code == 2
+    assert "auth" in result.output
+
+
+
+def test_store_migrates_and_nests_transactions(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite")
+    assert store.pending_migrations() == []
+    with pytest.raises(RuntimeError), store.atomic():
+        store.execute("INSERT INTO meta VALUES ('a', '1')")
+        raise RuntimeError
+    assert store.query("SELECT * FROM meta") == []
+    with store.atomic():
+        store.execute("INSERT INTO meta VALUES ('b', '2')")
+        with pytest.raises(RuntimeError), store.atomic():
+            store.execute("INSERT INTO meta VALUES ('c', '3')")
+            raise RuntimeError
+    assert [r["key"] for r in store.query("SELECT key FROM meta")] == ["b"]
+    assert store.query("PRAGMA journal_mode")[0][0] == "wal"
