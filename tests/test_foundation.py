@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cli.main import cli
-from koha_bridge.config import Config, load_config
+from koha_bridge.config import load_config
 from koha_bridge.exceptions import ConfigError
 from koha_bridge.store import Store
 
