@@ -1,0 +1,1 @@
+"""Classification schemes, call numbers, accession numbers and printable labels."""

@@ -1,0 +1,96 @@
+"""Printable labels: spine labels and barcode labels as PDF sticker sheets.
+
+The seam for every input kind is a function taking pymarc ``Record``s:
+``write_spine_labels(records, config, out, options)`` and ``write_barcode_labels(...)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from pymarc import Record
+
+from classification.labels.barcode import BarcodeRenderer
+from classification.labels.data import (
+    LabelItem,
+    LabelReport,
+    SortKey,
+    group_per_title,
+    items_from_records,
+    sort_items,
+)
+from classification.labels.layout import Sheet, presets, sheet_from_config
+from classification.labels.spine import SpineOptions, SpineRenderer
+from koha_bridge.config import Config
+from koha_bridge.exceptions import FatalInputError
+
+__all__ = [
+    "LabelItem",
+    "LabelOptions",
+    "LabelReport",
+    "Sheet",
+    "presets",
+    "sheet_from_config",
+    "write_barcode_labels",
+    "write_spine_labels",
+]
+
+
+@dataclass(frozen=True)
+class LabelOptions:
+    """Run options shared by both label kinds (``per_title`` and the lines: spine only)."""
+
+    skip: int = 0
+    sort: SortKey = "shelf"
+    per_title: bool = False
+    show_year: bool = False
+    show_volume: bool = True
+
+
+def _items(records: Iterable[Record], config: Config, options: LabelOptions) -> tuple[
+    list[LabelItem], list[str]
+]:
+    data = items_from_records(records, config.classification.volume_prefix)
+    if not data.items:
+        raise FatalInputError("Không có bản sách nào (trường 952) để in nhãn")
+    items = sort_items(data.items, options.sort)
+    return items, data.warnings
+
+
+def write_spine_labels(
+    records: Iterable[Record], config: Config, out: Path | BinaryIO,
+    options: LabelOptions = LabelOptions(),
+) -> LabelReport:
+    """Write spine labels for every copy (or every title with ``per_title``) to ``out``."""
+    sheet = sheet_from_config(config.labels)
+    renderer = SpineRenderer(
+        sheet, config.labels, SpineOptions(options.show_year, options.show_volume)
+    )
+    items, warnings = _items(records, config, options)
+    if options.per_title:
+        items = group_per_title(items)
+    try:
+        report = renderer.render(items, out, options.skip)
+    except OSError as exc:
+        raise FatalInputError(f"Không ghi được tệp PDF {out}: {exc}") from exc
+    report.warnings[:0] = warnings
+    return report
+
+
+def write_barcode_labels(
+    records: Iterable[Record], config: Config, out: Path | BinaryIO,
+    options: LabelOptions = LabelOptions(sort="accession"),
+) -> LabelReport:
+    """Write one barcode label per copy to ``out`` (copies without a barcode are reported)."""
+    sheet = sheet_from_config(config.labels)
+    renderer = BarcodeRenderer(sheet, config.labels, config.school.name)
+    items, warnings = _items(records, config, options)
+    try:
+        report = renderer.render(items, out, options.skip)
+    except OSError as exc:
+        raise FatalInputError(f"Không ghi được tệp PDF {out}: {exc}") from exc
+    report.warnings[:0] = warnings
+    return report

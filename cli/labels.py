@@ -1,0 +1,124 @@
+"""``koha-bridge labels``: spine labels and barcode labels (PDF sticker sheets)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+from pymarc import Record
+
+from classification.labels import (
+    LabelOptions,
+    LabelReport,
+    presets,
+    write_barcode_labels,
+    write_spine_labels,
+)
+from cli.common import AppContext, echo, pass_app, warn
+from koha_bridge.config import Config
+from koha_bridge.exceptions import FatalInputError
+from marc.io import read_records
+
+EXIT_PARTIAL = 1
+_LIST_SUFFIXES = {".xlsx", ".xls", ".ods", ".csv"}
+
+
+def input_records(path: Path) -> Iterator[Record]:
+    """Records to label from ``path``; the seam where supplier lists will plug in."""
+    if path.suffix.lower() in _LIST_SUFFIXES:
+        raise FatalInputError(
+            f"{path}: nhãn được in từ tệp MARC (.mrc hoặc MARCXML); hãy chuyển danh sách "
+            "sang MARC bằng 'koha-bridge acquisitions' trước"
+        )
+    return read_records(path)
+
+
+def _config(app: AppContext, preset: str | None) -> Config:
+    config = app.config
+    if preset:
+        config = replace(config, labels=replace(config.labels, preset=preset))
+    return config
+
+
+def _finish(app: AppContext, report: LabelReport, kind: str, out: Path) -> None:
+    for message in report.warnings:
+        warn(f"Cảnh báo: {message}")
+    echo(app, f"Đã in {report.labels} {kind} trên {report.pages} trang: {out}")
+    if report.skipped:
+        warn(f"{report.skipped} bản sách không in được nhãn (xem cảnh báo ở trên)")
+        sys.exit(EXIT_PARTIAL)
+
+
+def _common(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.argument(
+            "input_path", metavar="INPUT",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        ),
+        click.option(
+            "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+            help="Tệp PDF sẽ ghi.",
+        ),
+        click.option(
+            "--skip", default=0, show_default=True, type=click.IntRange(min=0),
+            help="Số nhãn đã dùng ở đầu tờ đầu tiên (in tiếp trên tờ dở).",
+        ),
+        click.option(
+            "--preset", type=click.Choice(sorted(presets())),
+            help="Loại tờ nhãn (mặc định theo cấu hình [labels] preset).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.group("labels")
+def labels() -> None:
+    """In nhãn gáy và nhãn mã vạch ra PDF để dán lên sách."""
+
+
+@labels.command("spine")
+@_common
+@click.option(
+    "--sort", "order", type=click.Choice(["shelf", "accession"]), default="shelf",
+    show_default=True, help="Thứ tự: theo giá (ký hiệu xếp giá) hoặc theo số ĐKCB.",
+)
+@click.option("--per-title", is_flag=True, help="Một nhãn cho mỗi nhan đề, ghi số bản (× 5).")
+@click.option("--year/--no-year", default=False, show_default=True, help="In năm xuất bản.")
+@click.option("--volume/--no-volume", default=True, show_default=True, help="In số tập (T.1).")
+@pass_app
+def spine(
+    app: AppContext, input_path: Path, out: Path, skip: int, preset: str | None,
+    order: str, per_title: bool, year: bool, volume: bool,
+) -> None:
+    """Nhãn gáy: mã màu lớp DDC, kho, số phân loại, ký hiệu tác giả."""
+    options = LabelOptions(
+        skip=skip, sort="shelf" if order == "shelf" else "accession",
+        per_title=per_title, show_year=year, show_volume=volume,
+    )
+    report = write_spine_labels(input_records(input_path), _config(app, preset), out, options)
+    _finish(app, report, "nhãn gáy", out)
+
+
+@labels.command("barcode")
+@_common
+@click.option(
+    "--sort", "order", type=click.Choice(["shelf", "accession"]), default="accession",
+    show_default=True, help="Thứ tự: theo số ĐKCB hoặc theo giá.",
+)
+@pass_app
+def barcode(
+    app: AppContext, input_path: Path, out: Path, skip: int, preset: str | None, order: str
+) -> None:
+    """Nhãn mã vạch: tên trường, số ĐKCB, mã vạch Code 128, nhan đề."""
+    options = LabelOptions(skip=skip, sort="shelf" if order == "shelf" else "accession")
+    report = write_barcode_labels(input_records(input_path), _config(app, preset), out, options)
+    _finish(app, report, "nhãn mã vạch", out)
+
+
+COMMANDS: list[click.Command] = [labels]
