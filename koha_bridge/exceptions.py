@@ -33,6 +33,12 @@ class StoreError(KohaBridgeError):
     exit_code = 3
 
 
+class AccessionError(KohaBridgeError):
+    """An accession-number operation was refused (e.g. it would reuse a given number)."""
+
+    exit_code = 2
+
+
 class KohaError(KohaBridgeError):
     """A request to Koha failed. Carries status, Koha's error body and the request id."""
 
@@ -69,7 +75,16 @@ class KohaError(KohaBridgeError):
 
 
 class KohaTransientError(KohaError):
-    """Timeouts, connection errors, 429 and 5xx: worth retrying later."""
+    """Timeouts, connection errors, 429 and 5xx: worth retrying later.
+
+    ``maybe_committed`` is true when the request may have reached Koha and taken effect
+    (a read timeout or a dropped connection after sending a POST): the caller must look
+    before sending it again.
+    """
+
+    def __init__(self, message: str, *, maybe_committed: bool = False, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.maybe_committed = maybe_committed
 
 
 class KohaConflictError(KohaError):

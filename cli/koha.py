@@ -1,0 +1,41 @@
+"""``koha-bridge koha``: the connection to Koha (``check``)."""
+
+from __future__ import annotations
+
+import click
+
+from cli.common import AppContext, echo, pass_app
+from koha_bridge.api import KohaApi
+from koha_bridge.check import check_koha
+from koha_bridge.client import KohaClient
+
+EXIT_KOHA = 4
+
+
+@click.group("koha")
+def koha() -> None:
+    """Kết nối với Koha."""
+
+
+@koha.command("check")
+@pass_app
+def check(app: AppContext) -> None:
+    """Kiểm tra kết nối, đăng nhập, thư viện và kiểu tài liệu trong Koha (chỉ đọc)."""
+    with KohaClient.from_config(app.config) as client:
+        findings = check_koha(app.config, KohaApi(client))
+    problems = [f for f in findings if not f.ok]
+    for finding in findings:
+        mark = "✓" if finding.ok else "✗"
+        line = f"{mark} {finding.subject}: {finding.message}"
+        if finding.ok:
+            echo(app, line)
+        else:
+            click.echo(line, err=True)
+            click.echo(f"  → Cách sửa: {finding.fix}", err=True)
+    if problems:
+        click.echo(f"Có {len(problems)} vấn đề cần sửa trong Koha.", err=True)
+        raise SystemExit(EXIT_KOHA)
+    echo(app, "Koha sẵn sàng cho koha-bridge.")
+
+
+COMMANDS = [koha]
