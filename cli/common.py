@@ -56,8 +56,10 @@ def setup_logging(verbosity: int) -> None:
     from koha_bridge.secrets import RedactingFilter
 
     handler.addFilter(RedactingFilter())
+    handler.set_name("koha-bridge")
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [h for h in root.handlers if h.get_name() != "koha-bridge"]
+    root.addHandler(handler)
     root.setLevel(level)
 
 
@@ -73,6 +75,23 @@ def progress(
         iterable, length=length, label=label, file=sys.stderr, show_pos=True
     ) as bar:
         yield iter(bar)
+
+
+class _NoBar:
+    def update(self, n_steps: int) -> None:
+        """Nothing to show."""
+
+
+@contextmanager
+def counter(app: AppContext, *, length: int, label: str = "") -> Iterator[Any]:
+    """A progress bar driven by ``bar.update(n)`` from callbacks (same visibility rules)."""
+    if app.quiet or not sys.stderr.isatty():
+        yield _NoBar()
+        return
+    with click.progressbar(
+        length=length, label=label, file=sys.stderr, show_pos=True
+    ) as bar:
+        yield bar
 
 
 def echo(app: AppContext, message: str = "", **kwargs: Any) -> None:
