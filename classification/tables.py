@@ -1,0 +1,153 @@
+"""The classification data tables, read once from ``classification/data``.
+
+``ddc-school-subjects.csv`` (subject → DDC), ``bbk19-classes.csv`` (legacy 19-class
+table), ``author-marks.yaml`` (letter folding, cn_source codes) and ``ddc-rules.yaml``
+(the default proposal rules). Also the two text foldings every module shares.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from koha_bridge.exceptions import ConfigError
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+#: Confidence levels, lowest first ("unconfirmed" counts as the lowest).
+CONFIDENCE_ORDER: tuple[str, ...] = ("unconfirmed", "low", "medium", "high")
+
+_DDC = re.compile(r"^\d{3}(\.\d+)?$")
+_BBK19 = re.compile(r"^[0-9A-ZĐ][0-9A-Za-zĐđ.()\-=/:+]*$")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def confidence_rank(level: str) -> int:
+    """Position of a confidence level in ``CONFIDENCE_ORDER`` (unknown counts lowest)."""
+    try:
+        return CONFIDENCE_ORDER.index(level)
+    except ValueError:
+        return 0
+
+
+def lower_confidence(level: str) -> str:
+    """One step down (``unconfirmed`` stays)."""
+    return CONFIDENCE_ORDER[max(confidence_rank(level) - 1, 0)]
+
+
+def parse_class_number(text: str | None) -> tuple[str, str] | None:
+    """``(number, scheme)`` for a DDC (``ddc``) or 19-class (``bbk19``) number, else None.
+
+    DDC: three digits and optional decimals; spaces and the CIP segmentation marks
+    (' and /) are dropped. 19-class: digits mixed with letters or parentheses
+    (``3K``, ``53(075)``), or a one- or two-digit class (``53``).
+    """
+    if text is None:
+        return None
+    raw = unicodedata.normalize("NFC", str(text)).strip()
+    if not raw:
+        return None
+    compact = re.sub(r"[\s'/]", "", raw)
+    if _DDC.match(compact):
+        return compact, "ddc"
+    compact = raw.replace(" ", "")
+    if not any(c.isdigit() for c in compact) or not _BBK19.match(compact):
+        return None
+    if compact.isdigit() and len(compact) > 2:
+        return None  # looks like a broken DDC number, not a 19-class one
+    if re.fullmatch(r"\d+(\.\d+)+", compact) and len(compact.split(".")[0]) == 3:
+        return None
+    return compact, "bbk19"
+
+
+@dataclass(frozen=True)
+class SubjectRow:
+    """One row of ``ddc-school-subjects.csv``."""
+
+    key: str
+    subject: str  # Vietnamese subject name
+    levels: tuple[str, ...]  # TH, THCS, THPT, MN; empty = any level
+    ddc_subject: str
+    ddc_school: str
+    confidence: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class Tables:
+    subjects: tuple[SubjectRow, ...]
+    bbk19_codes: frozenset[str]
+    mark_folding: dict[str, str]  # one character → ASCII letters
+    cn_source: dict[str, str]  # scheme → Koha cn_source code
+    rules: dict[str, Any]  # ddc-rules.yaml as read
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"Không tìm thấy tệp: {path}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"Tệp YAML {path} không đọc được: {exc}") from exc
+
+
+@cache
+def load_tables() -> Tables:
+    """The bundled tables (read on first use, then shared: they are never modified)."""
+    subjects = tuple(
+        SubjectRow(
+            key=row["key"],
+            subject=row["subject_vi"],
+            levels=() if row["school_levels"] == "any" else tuple(row["school_levels"].split("|")),
+            ddc_subject=row["ddc_subject"],
+            ddc_school=row["ddc_school"],
+            confidence=row["confidence"],
+            basis=row["basis"],
+        )
+        for row in _read_csv("ddc-school-subjects.csv")
+    )
+    bbk19 = frozenset(row["code"] for row in _read_csv("bbk19-classes.csv"))
+    marks = read_yaml(DATA_DIR / "author-marks.yaml")
+    folding: dict[str, str] = {}
+    for letters, ascii_ in marks["author_mark"]["letter_folding"].items():
+        for letter in letters.split():
+            folding[letter] = ascii_.lower()
+            folding[letter.upper()] = ascii_.upper()
+    return Tables(
+        subjects=subjects,
+        bbk19_codes=bbk19,
+        mark_folding=folding,
+        cn_source=dict(marks["call_number"]["cn_source"]),
+        rules=read_yaml(DATA_DIR / "ddc-rules.yaml"),
+    )
+
+
+@cache
+def _translation() -> dict[int, str]:
+    return {ord(k): v for k, v in load_tables().mark_folding.items()}
+
+
+def fold_letters(text: str) -> str:
+    """Vietnamese letters to ASCII per ``author-marks.yaml`` (case kept), others via NFD."""
+    text = unicodedata.normalize("NFC", text).translate(_translation())
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """Matching form: ASCII letters, lower case, words separated by single spaces."""
+    return _NON_WORD.sub(" ", fold_letters(text).lower()).strip()

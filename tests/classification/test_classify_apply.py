@@ -1,0 +1,148 @@
+"""classify_records: what is written into 082/084, 942 and every 952, and what is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from classification.apply import Hints, classify_records
+from koha_bridge.config import ClassificationConfig, Config
+from koha_bridge.exceptions import ConfigError
+from tests.classification.marcfactory import make_record, subfields
+
+
+def run(records: list, config: Config | None = None, hints: dict | None = None) -> list:
+    return list(classify_records(records, config or Config(), hints))
+
+
+def test_accepted_ddc_goes_to_082_942_and_every_952() -> None:
+    record = make_record("KB1", "Mắt biếc : truyện dài", author="Nguyễn Nhật Ánh", copies=3)
+    config = Config(classification=ClassificationConfig(ddc_indicator="1", ddc_edition="14"))
+    [(out, done)] = run([record], config)
+    assert not done.needs_review
+    assert (done.record_id, done.title, done.author) == (
+        "KB1", "Mắt biếc : truyện dài", "Nguyễn Nhật Ánh")
+    [f082] = out.get_fields("082")
+    assert (f082.indicator1, f082.indicator2) == ("1", "4")
+    assert f082.get_subfields("a", "2") == ["895.9223", "14"]
+    assert subfields(out, "942", "2") == ["ddc"]
+    assert subfields(out, "942", "h") == ["895.9223"]
+    assert subfields(out, "942", "c") == ["STK"]  # what build wrote stays
+    assert subfields(out, "952", "o") == ["895.9223 NGU"] * 3
+    assert subfields(out, "952", "2") == ["ddc"] * 3
+    assert subfields(out, "952", "y") == ["STK"] * 3
+
+
+def test_class_in_942h_can_be_switched_off() -> None:
+    record = make_record("KB1", "Mắt biếc : truyện dài")
+    [(out, _)] = run([record], Config(classification=ClassificationConfig(class_in_942h=False)))
+    assert subfields(out, "942", "h") == []
+    assert subfields(out, "942", "2") == ["ddc"]
+
+
+def test_below_min_confidence_goes_to_review_and_writes_nothing() -> None:
+    record = make_record("KB1", "Harry Potter và hòn đá phù thủy", author="Rowling, J. K.",
+                         category="TN", original="eng")
+    [(out, done)] = run([record])
+    assert done.needs_review
+    assert done.proposal is not None
+    assert (done.proposal.number, done.proposal.confidence) == ("823", "low")
+    assert done.call_number is None
+    assert done.author_mark == "ROW"
+    assert out.get_fields("082") == []
+    assert subfields(out, "952", "o") == []
+    assert subfields(out, "942", "h") == []
+
+
+def test_lower_min_confidence_lets_the_same_proposal_through() -> None:
+    record = make_record("KB1", "Harry Potter và hòn đá phù thủy", category="TN", original="eng")
+    [(out, done)] = run([record], Config(classification=ClassificationConfig(min_confidence="low")))
+    assert not done.needs_review
+    assert subfields(out, "082", "a") == ["823"]
+
+
+def test_no_proposal_at_all_needs_review() -> None:
+    [(out, done)] = run([make_record("KB1", "Một cuốn sách lạ")])
+    assert done.needs_review and done.proposal is None
+    assert out.get_fields("082") == []
+
+
+def test_list_number_by_record_id_is_written() -> None:
+    record = make_record("KB7", "Một cuốn sách lạ", author="Tô Hoài")
+    [(out, done)] = run([record], hints={"KB7": Hints(class_number="895.9228")})
+    assert done.proposal is not None and done.proposal.source == "list"
+    assert subfields(out, "082", "a") == ["895.9228"]
+    assert subfields(out, "952", "o") == ["895.9228 TOH"] * 2
+
+
+def test_list_19_class_number_goes_to_084_with_local_code_and_z() -> None:
+    record = make_record("KB1", "Vật lí 6", category="SGK")
+    config = Config(classification=ClassificationConfig(local_scheme_code="vn19"))
+    [(out, done)] = run([record], config, {"KB1": Hints(class_number="53(075)")})
+    assert done.proposal is not None and done.proposal.scheme == "bbk19"
+    assert out.get_fields("082") == []
+    [f084] = out.get_fields("084")
+    assert f084.get_subfields("a", "2") == ["53(075)", "vn19"]
+    assert subfields(out, "952", "o") == ["53(075) VAT"] * 2
+    assert subfields(out, "952", "2") == ["z"] * 2
+    assert subfields(out, "942", "2") == ["z"]
+
+
+def test_legacy_084_is_kept_and_never_converted() -> None:
+    record = make_record("KB1", "Vật lí 6", category="SGK", f084="53(075)")
+    before = [str(f) for f in record.get_fields("084")]
+    [(out, done)] = run([record])
+    assert done.proposal is not None and done.proposal.source == "record"
+    assert out.get_fields("082") == []
+    assert [str(f) for f in out.get_fields("084")] == before
+    assert subfields(out, "952", "o") == ["53(075) VAT"] * 2
+
+
+def test_a_number_in_the_record_passes_the_strictest_gate() -> None:
+    record = make_record("KB1", "Ngữ văn 7", category="SGK", f082="895.922")
+    config = Config(classification=ClassificationConfig(min_confidence="high"))
+    [(out, done)] = run([record], config)
+    assert not done.needs_review  # a record number is high
+    assert subfields(out, "082", "a") == ["895.922"]
+
+
+def test_classifying_twice_changes_nothing_more() -> None:
+    record = make_record("KB1", "Toán 6", author="Hà Huy Khoái", category="SGK", subject="Toán")
+    [(once, _)] = run([record])
+    first = str(once)
+    [(twice, done)] = run([once])
+    assert str(twice) == first
+    assert done.proposal is not None and done.proposal.source == "record"
+    assert len(twice.get_fields("082")) == 1
+
+
+def test_list_hints_fill_what_the_record_does_not_say() -> None:
+    record = make_record("KB1", "Bài tập", category="TK")
+    hints = {"KB1": Hints(subject="Toán", grade="Lớp 2", category="SGK")}
+    config = Config(classification=ClassificationConfig(textbook_policy="subject_plus_level"))
+    [(out, done)] = run([record], config, hints)
+    assert done.grade == "Lớp 2"
+    assert subfields(out, "082", "a") == ["372.7"]
+
+
+def test_streams_one_record_at_a_time() -> None:
+    seen: list[str] = []
+
+    def source():
+        for n in range(3):
+            seen.append(f"KB{n}")
+            yield make_record(f"KB{n}", "Mắt biếc : truyện dài")
+
+    stream = classify_records(source(), Config())
+    next(stream)
+    assert seen == ["KB0"]
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{"min_confidence": "sure"}, {"call_number_parts": ("classification", "shelf")},
+     {"author_mark_strategy": "cutter"}],
+)
+def test_bad_settings_fail_before_any_record(settings: dict) -> None:
+    config = Config(classification=ClassificationConfig(**settings))
+    with pytest.raises(ConfigError):
+        next(classify_records([make_record("KB1", "x")], config))

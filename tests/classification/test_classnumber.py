@@ -1,0 +1,232 @@
+"""Class-number proposals: each source in order, with its recorded provenance."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from classification.classnumber import Hints, hints_from_record, propose, school_level
+from classification.rules import default_rules
+from classification.tables import parse_class_number
+from koha_bridge.config import ClassificationConfig, Config, SchoolConfig
+from koha_bridge.exceptions import ConfigError
+from tests.classification.marcfactory import make_record
+
+
+def config(**settings: object) -> Config:
+    return Config(classification=ClassificationConfig(**settings))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("895.9223", ("895.9223", "ddc")),
+        ("895.922 34", ("895.92234", "ddc")),
+        ("895.922'34", ("895.92234", "ddc")),
+        ("510", ("510", "ddc")),
+        ("3K", ("3K", "bbk19")),
+        ("53(075)", ("53(075)", "bbk19")),
+        ("53", ("53", "bbk19")),
+        ("abc", None),
+        ("", None),
+        ("5102", None),
+        ("x12", None),
+    ],
+)
+def test_parse_class_number(text: str, expected: tuple[str, str] | None) -> None:
+    assert parse_class_number(text) == expected
+
+
+def test_list_number_comes_first() -> None:
+    record = make_record("KB1", "Toán 6", category="SGK", f082="510")
+    found = propose(record, Hints(class_number="895.9223"), Config())
+    assert found is not None
+    assert (found.number, found.scheme, found.source, found.confidence) == (
+        "895.9223", "ddc", "list", "high")
+
+
+def test_record_082_before_textbook_and_rules() -> None:
+    record = make_record("KB1", "Toán 6", category="SGK", f082="510.76")
+    found = propose(record, hints_from_record(record), Config())
+    assert found is not None
+    assert (found.number, found.source, found.confidence) == ("510.76", "record", "high")
+
+
+def test_legacy_084_is_kept_not_converted() -> None:
+    record = make_record("KB1", "Vật lí 6", category="SGK", f084="53(075)")
+    found = propose(record, hints_from_record(record), Config())
+    assert found is not None
+    assert (found.number, found.scheme, found.source) == ("53(075)", "bbk19", "record")
+
+
+def test_textbook_policy_cip_lowers_confidence_and_says_so() -> None:
+    record = make_record("KB1", "Toán 6", category="SGK")
+    found = propose(record, hints_from_record(record), config(textbook_policy="cip"))
+    assert found is not None
+    assert (found.number, found.source, found.confidence) == ("510.712", "subject", "medium")
+    assert "CIP" in found.why
+
+
+def test_textbook_policy_subject_plus_level_uses_csv_confidence() -> None:
+    record = make_record("KB1", "Toán 6", category="SGK")
+    found = propose(record, hints_from_record(record), config(textbook_policy="subject_plus_level"))
+    assert found is not None
+    assert (found.number, found.confidence) == ("510.712", "high")
+
+
+def test_textbook_policy_subject_gives_the_discipline_number() -> None:
+    record = make_record("KB1", "Vật lý 10", category="SGK")
+    found = propose(record, hints_from_record(record), config(textbook_policy="subject"))
+    assert found is not None
+    assert (found.number, found.confidence) == ("530", "high")
+
+
+def test_grade_hint_picks_the_primary_row() -> None:
+    record = make_record("KB1", "Bài tập", category="NV", subject="Toán", grade="Lớp 3")
+    found = propose(record, hints_from_record(record), config(textbook_policy="subject_plus_level"))
+    assert found is not None
+    assert found.number == "372.7"
+
+
+def test_school_level_from_config_when_no_grade() -> None:
+    record = make_record("KB1", "Sách giáo viên Tiếng Anh", category="NV")
+    primary = dataclasses.replace(
+        config(textbook_policy="subject_plus_level"), school=SchoolConfig(level="TH"))
+    found = propose(record, hints_from_record(record), primary)
+    assert found is not None
+    assert found.number == "372.6521"
+
+
+def test_unconfirmed_csv_row_stays_lowest_under_cip() -> None:
+    record = make_record("KB1", "Ngữ văn 7", category="SGK")
+    found = propose(record, hints_from_record(record), Config())
+    assert found is not None
+    assert (found.number, found.confidence) == ("807.12", "unconfirmed")
+
+
+def test_gdpt_series_makes_a_textbook_whatever_the_category() -> None:
+    record = make_record("KB1", "Khoa học tự nhiên 7", category="TK",
+                         series="Kết nối tri thức với cuộc sống")
+    found = propose(record, hints_from_record(record), config(textbook_policy="subject_plus_level"))
+    assert found is not None
+    assert (found.number, found.source) == ("507.12", "subject")
+
+
+@pytest.mark.parametrize(
+    ("title", "kwargs", "number", "rule"),
+    [
+        ("Từ điển Anh - Việt", {}, "423.95922", "tu_dien_anh_viet"),
+        ("Tu dien Viet - Anh", {}, "495.922321", "tu_dien_viet_anh"),
+        ("Doraemon : truyện tranh", {"category": "TN"}, "741.5", "truyen_tranh"),
+        ("Mắt biếc : truyện dài", {}, "895.9223", "vhvn_truyen"),
+        ("Góc sân và khoảng trời : thơ", {}, "895.9221", "vhvn_tho"),
+        ("Búp sen xanh : tiểu thuyết", {"original": "rus"}, "891.73", "vhnn_nga"),
+        ("Totto-chan bên cửa sổ", {"original": "jpn", "category": "TN"}, "895.63", "vhnn_nhat"),
+        ("Chuyện kể về Bác Hồ", {}, "959.704092", "ho_chi_minh_tieu_su"),
+        ("Tư tưởng Hồ Chí Minh về giáo dục", {}, "335.4346", "tu_tuong_ho_chi_minh"),
+        ("Lịch sử Việt Nam bằng tranh", {}, "959.7", "lich_su_vn"),
+        ("Hỏi đáp pháp luật cho học sinh", {}, "349.597", "phap_luat_vn"),
+        ("Rèn kỹ năng sống cho học sinh", {}, "646.7", "ky_nang_song"),
+        ("Dế mèn phiêu lưu ký", {"category": "TN"}, "895.9223", "truyen_thieu_nhi_vn"),
+    ],
+)
+def test_default_rules(title: str, kwargs: dict[str, Any], number: str, rule: str) -> None:
+    record = make_record("KB1", title, **kwargs)
+    found = propose(record, hints_from_record(record), Config())
+    assert found is not None
+    assert (found.number, found.source) == (number, f"rule:{rule}")
+    assert found.why
+
+
+@pytest.mark.parametrize(
+    "title", ["Tuổi thơ dữ dội", "Địa chí Thành phố Hồ Chí Minh", "Truyền thống nhà trường"]
+)
+def test_rules_do_not_fire_on_look_alike_words(title: str) -> None:
+    record = make_record("KB1", title)
+    assert propose(record, hints_from_record(record), Config()) is None
+
+
+def test_language_hint_from_the_list() -> None:
+    record = make_record("KB1", "Những người khốn khổ : tiểu thuyết")
+    found = propose(record, Hints(language="tiếng Pháp"), Config())
+    assert found is not None
+    assert found.number == "843"
+
+
+def test_subject_of_a_reference_book_is_the_last_resort() -> None:
+    record = make_record("KB1", "Tuyển tập đề thi học sinh giỏi", subject="Hóa học")
+    found = propose(record, hints_from_record(record), Config())
+    assert found is not None
+    assert (found.number, found.source, found.confidence) == ("540", "subject", "medium")
+
+
+def test_school_rules_are_tried_first(tmp_path: Path) -> None:
+    (tmp_path / "rules.yaml").write_text(
+        "rules:\n"
+        "  - id: truyen_dai_truong\n"
+        "    label: Truyện dài (quy ước của trường)\n"
+        "    match: {any: [truyện dài]}\n"
+        "    number: '895.92234'\n"
+        "    confidence: high\n"
+        "    basis: quyết định của tổ thư viện\n",
+        encoding="utf-8",
+    )
+    school = dataclasses.replace(
+        config(rules_file="rules.yaml"), source=tmp_path / "koha-bridge.toml")
+    record = make_record("KB1", "Mắt biếc : truyện dài")
+    found = propose(record, hints_from_record(record), school)
+    assert found is not None
+    assert (found.number, found.source, found.confidence) == (
+        "895.92234", "rule:truyen_dai_truong", "high")
+
+
+def test_bad_school_rules_report_every_problem(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "rules:\n"
+        "  - {id: a, label: A, match: {any: [x], colour: [red]}, number: '53(075)',"
+        " confidence: high, basis: b}\n"
+        "  - {id: b, label: B, match: {any: [y]}, number: '510', confidence: sure, basis: b}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as info:
+        propose(make_record("KB1", "x"), Hints(), config(rules_file=str(path)))
+    message = str(info.value)
+    assert "colour" in message and "DDC" in message and "confidence" in message
+
+
+def test_default_rules_compile_and_cite_a_basis() -> None:
+    rules = default_rules()
+    assert len(rules) > 25
+    assert all(rule.basis and rule.label for rule in rules)
+    assert len({rule.id for rule in rules}) == len(rules)
+
+
+def test_hints_from_record() -> None:
+    record = make_record("KB1", "Toán 6", category="SGK", subject="Toán", grade="Lớp 6",
+                         series="Cánh Diều", lang="vie")
+    assert hints_from_record(record) == Hints(
+        subject="Toán", grade="Lớp 6", category="SGK", series="Cánh Diều", language="vie")
+
+
+@pytest.mark.parametrize(
+    ("grade", "level"),
+    [("Lớp 3", "TH"), ("6", "THCS"), ("Khối 11", "THPT"), ("Mầm non", "MN"), (None, "THCS")],
+)
+def test_school_level(grade: str | None, level: str) -> None:
+    assert school_level(grade, "THCS") == level
+
+
+def test_a_none_phrase_that_blocks_an_any_phrase_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "dead.yaml"
+    path.write_text(
+        "rules:\n"
+        "  - {id: tho, label: Thơ, match: {any: [thơ], none: [thợ]}, number: '895.9221',"
+        " confidence: medium, basis: b}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="chặn"):
+        propose(make_record("KB1", "x"), Hints(), config(rules_file=str(path)))
