@@ -1,7 +1,92 @@
-"""``koha-bridge acquisitions``: supplier lists to MARC21 (wired in by the pipeline)."""
+"""``koha-bridge acquisitions``: supplier lists to shelf-ready MARC21 records."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from cli.common import AppContext, echo, pass_app, progress, warn
+from koha_bridge.store import Store
+from marc.pipeline import Conversion, prepare, records, write_outputs
+from marc.report import rejection_lines, summary_lines, write_report
+
+INPUT_TYPES = click.Path(exists=True, dir_okay=False, path_type=Path)
+OUTPUT = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.group("acquisitions")
+def acquisitions() -> None:
+    """Danh sách sách của nhà cung cấp → biểu ghi MARC21."""
+
+
+@acquisitions.command("convert")
+@click.argument("inputs", nargs=-1, required=True, type=INPUT_TYPES)
+@click.option("--out", "out", required=True, type=OUTPUT, help="Tệp MARC21 ISO 2709 (.mrc).")
+@click.option("--marcxml", type=OUTPUT, help="Ghi thêm tệp MARCXML.")
+@click.option("--report", type=OUTPUT, help="Báo cáo XLSX (mặc định <out>-baocao.xlsx).")
+@click.option("--review", type=OUTPUT, help="Bảng duyệt phân loại (mặc định <out>-duyet.xlsx).")
+@click.option("--category", help="Loại sách cho mọi dòng (SGK, NV, TK, TN ...).")
+@click.option("--strict", is_flag=True, help="Không ghi gì nếu có dòng bị loại.")
+@pass_app
+def convert(
+    app: AppContext,
+    inputs: tuple[Path, ...],
+    out: Path,
+    marcxml: Path | None,
+    report: Path | None,
+    review: Path | None,
+    category: str | None,
+    strict: bool,
+) -> None:
+    """Chuyển danh sách (.xlsx, .xls, .ods, .csv) thành biểu ghi MARC21 kèm mục 952."""
+    config = app.config
+    if category is not None:
+        config.category(category)  # unknown code: a config error, exit 2
+    conversion = prepare(list(inputs), config, forced_category=category)
+    report = report or out.with_name(f"{out.stem}-baocao.xlsx")
+    if strict and conversion.rejected:
+        write_report(conversion, report)
+        _print_summary(app, conversion)
+        warn(f"--strict: có {conversion.rejected} dòng bị loại nên không ghi biểu ghi nào.")
+        echo(app, f"Báo cáo: {report}")
+        raise SystemExit(1)
+    store = app.open_store() if config.accession.enabled else None
+    try:
+        written = _write(app, conversion, out, marcxml, store)
+    finally:
+        if store is not None:
+            store.close()
+    write_report(conversion, report)
+    _print_summary(app, conversion)
+    echo(app, f"Đã ghi {written} biểu ghi vào {out}" + (f" và {marcxml}" if marcxml else ""))
+    echo(app, f"Báo cáo từng dòng: {report}")
+    if conversion.review:
+        from classification.review import write_review_sheet
+
+        review = review or out.with_name(f"{out.stem}-duyet.xlsx")
+        write_review_sheet(conversion.review, review)  # type: ignore[arg-type]
+        echo(app, f"Cần duyệt số phân loại: {len(conversion.review)} nhan đề → {review}")
+    if conversion.rejected:
+        raise SystemExit(1)
+
+
+def _write(
+    app: AppContext, conversion: Conversion, out: Path, marcxml: Path | None, store: Store | None
+) -> int:
+    stream = records(conversion, app.config, store=store)
+    with progress(app, stream, length=len(conversion.titles), label="Tạo biểu ghi") as bar:
+        return write_outputs(bar, out, marcxml)
+
+
+def _print_summary(app: AppContext, conversion: Conversion) -> None:
+    for line in summary_lines(conversion):
+        echo(app, line)
+    lines = rejection_lines(conversion)
+    if lines:
+        warn("Dòng bị loại:")
+        for line in lines:
+            warn(line)
+
+
+COMMANDS = [acquisitions]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -20,21 +20,17 @@ from classification.labels import (
 )
 from cli.common import AppContext, echo, pass_app, warn
 from koha_bridge.config import Config
-from koha_bridge.exceptions import FatalInputError
-from marc.io import read_records
+from marc.pipeline import LIST_SUFFIXES, load_records
 
 EXIT_PARTIAL = 1
-_LIST_SUFFIXES = {".xlsx", ".xls", ".ods", ".csv"}
 
 
-def input_records(path: Path) -> Iterator[Record]:
-    """Records to label from ``path``; the seam where supplier lists will plug in."""
-    if path.suffix.lower() in _LIST_SUFFIXES:
-        raise FatalInputError(
-            f"{path}: nhãn được in từ tệp MARC (.mrc hoặc MARCXML); hãy chuyển danh sách "
-            "sang MARC bằng 'koha-bridge acquisitions' trước"
-        )
-    return read_records(path)
+def input_records(app: AppContext, path: Path) -> list[Record]:
+    """Records to label: a .mrc / MARCXML file, or a supplier list converted first."""
+    if path.suffix.lower() in LIST_SUFFIXES and app.config.accession.enabled:
+        with app.open_store() as store:
+            return list(load_records(path, app.config, store=store))
+    return list(load_records(path, app.config, store=None))
 
 
 def _config(app: AppContext, preset: str | None) -> Config:
@@ -101,7 +97,7 @@ def spine(
         skip=skip, sort="shelf" if order == "shelf" else "accession",
         per_title=per_title, show_year=year, show_volume=volume,
     )
-    report = write_spine_labels(input_records(input_path), _config(app, preset), out, options)
+    report = write_spine_labels(input_records(app, input_path), _config(app, preset), out, options)
     _finish(app, report, "nhãn gáy", out)
 
 
@@ -117,7 +113,8 @@ def barcode(
 ) -> None:
     """Nhãn mã vạch: tên trường, số ĐKCB, mã vạch Code 128, nhan đề."""
     options = LabelOptions(skip=skip, sort="shelf" if order == "shelf" else "accession")
-    report = write_barcode_labels(input_records(input_path), _config(app, preset), out, options)
+    records = input_records(app, input_path)
+    report = write_barcode_labels(records, _config(app, preset), out, options)
     _finish(app, report, "nhãn mã vạch", out)
 
 

@@ -70,6 +70,8 @@ def write_spine_labels(
         sheet, config.labels, SpineOptions(options.show_year, options.show_volume)
     )
     items, warnings = _items(records, config, options)
+    items, held, held_warnings = _classified_only(items)
+    warnings += held_warnings
     if options.per_title:
         items = group_per_title(items)
     try:
@@ -77,7 +79,25 @@ def write_spine_labels(
     except OSError as exc:
         raise FatalInputError(f"Không ghi được tệp PDF {out}: {exc}") from exc
     report.warnings[:0] = warnings
+    report.skipped += held
     return report
+
+
+def _classified_only(items: list[LabelItem]) -> tuple[list[LabelItem], int, list[str]]:
+    """A spine label needs a class number: hold back the copies of unclassified titles."""
+    kept: list[LabelItem] = []
+    held: dict[str, list[LabelItem]] = {}
+    for item in items:
+        if item.classification:
+            kept.append(item)
+        else:
+            held.setdefault(item.record_id, []).append(item)
+    warnings = [
+        f"Biểu ghi {record_id} ({copies[0].title}): chưa có số phân loại, "
+        f"{len(copies)} bản chưa in nhãn gáy (duyệt bảng phân loại rồi in lại)"
+        for record_id, copies in held.items()
+    ]
+    return kept, len(items) - len(kept), warnings
 
 
 def write_barcode_labels(

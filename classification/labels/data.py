@@ -108,6 +108,7 @@ def split_call_number(call_number: str, volume_prefix: str = "T.") -> tuple[str,
 def items_from_records(records: Iterable[Record], volume_prefix: str = "T.") -> LabelData:
     """One ``LabelItem`` per 952 field, in input order."""
     data = LabelData()
+    fallbacks: set[str] = set()
     for number, record in enumerate(records, start=1):
         record_id = _control(record) or f"#{number}"
         title = _title(record)
@@ -126,11 +127,12 @@ def items_from_records(records: Iterable[Record], volume_prefix: str = "T.") -> 
             else:
                 klass, mark, year, volume = ddc or legacy, "", "", ""
                 source = source or ("ddc" if ddc else "z")
-                data.warnings.append(
-                    f"Biểu ghi {record_id}, bản {accession or '?'}: thiếu ký hiệu xếp giá "
-                    f"(952 $o), dùng chỉ số phân loại {klass or '(trống)'} từ "
-                    f"{'082' if ddc else '084'} $a"
-                )
+                if klass and record_id not in fallbacks:
+                    fallbacks.add(record_id)
+                    data.warnings.append(
+                        f"Biểu ghi {record_id}: thiếu ký hiệu xếp giá (952 $o), dùng chỉ số "
+                        f"phân loại {klass} từ {'082' if ddc else '084'} $a"
+                    )
             data.items.append(
                 LabelItem(
                     record_id=record_id,

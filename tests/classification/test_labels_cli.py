@@ -7,6 +7,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from click.testing import CliRunner
+from pypdf import PdfReader
 
 from classification.labels import sheet_from_config
 from cli.main import cli
@@ -75,12 +76,24 @@ def test_skip_beyond_sheet_is_a_usage_error(
     assert "--skip phải từ 0 đến 23" in result.output
 
 
-def test_list_input_points_to_acquisitions(cli_runner: CliRunner, tmp_path: Path) -> None:
+def test_list_input_is_converted_first(cli_runner: CliRunner, tmp_path: Path) -> None:
+    sample = Path(__file__).resolve().parents[1] / "fixtures" / "sample-delivery.xlsx"
+    out = tmp_path / "ma-vach.pdf"
+    result = cli_runner.invoke(
+        cli, ["--db", str(tmp_path / "kb.sqlite"), "labels", "barcode", str(sample),
+              "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "SGK.00001" in text and "Dế Mèn phiêu lưu ký" in text
+
+
+def test_unreadable_list_is_an_input_error(cli_runner: CliRunner, tmp_path: Path) -> None:
     sheet = tmp_path / "danh-sach.xlsx"
     sheet.write_bytes(b"not really a workbook")
     result = cli_runner.invoke(cli, ["labels", "barcode", str(sheet), "--out", "x.pdf"])
     assert result.exit_code == 3
-    assert "koha-bridge acquisitions" in result.output
+    assert "danh-sach.xlsx" in result.output
 
 
 def test_copy_without_barcode_gives_exit_1(cli_runner: CliRunner, tmp_path: Path) -> None:

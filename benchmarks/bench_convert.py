@@ -1,0 +1,144 @@
+"""Benchmark: ``acquisitions convert`` on 20,000 lines (~110,000 copies), CSV and XLSX.
+
+Side by side in one run: a bare pymarc loop that writes the same biblio fields and
+the same number of 952 fields with no validation; conversion alone; conversion with
+classification and accession numbering; and Catmandu when it is installed.
+Each run is a separate process, so its peak memory (max RSS) is its own.
+
+    .venv/bin/python -m benchmarks.bench_convert [--rows 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+from benchmarks.generate import write_csv, write_xlsx
+
+CONFIG_PLAIN = """
+[classification]
+enabled = false
+[accession]
+enabled = false
+"""
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall time (s) and peak RSS (MB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode() if proc.stderr else ''}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def bare_loop(csv_path: str, out_path: str) -> None:
+    """The baseline: same fields, no validation, no normalisation."""
+    from pymarc import Field, Indicators, Leader, Record, Subfield
+
+    today = date.today()
+    with open(csv_path, encoding="utf-8-sig", newline="") as src, open(out_path, "wb") as out:
+        reader = csv.reader(src, delimiter=";")
+        next(reader)
+        for n, row in enumerate(reader):
+            _, title, author, publisher, place, year, isbn, price, qty = row[:9]
+            record = Record(leader=Leader("     nam a22     7i 4500"))
+            record.add_field(
+                Field(tag="001", data=f"KB{n:012d}"),
+                Field(tag="003", data="MAU"),
+                Field(tag="005", data=datetime.now().strftime("%Y%m%d%H%M%S.0")),
+                Field(tag="008", data=f"{today:%y%m%d}s{year}    vm            000 0 vie d"),
+                Field(tag="020", indicators=Indicators(" ", " "),
+                      subfields=[Subfield("a", isbn), Subfield("c", price + "đ")]),
+                Field(tag="040", indicators=Indicators(" ", " "), subfields=[
+                    Subfield("a", "MAU"), Subfield("b", "vie"), Subfield("c", "MAU"),
+                    Subfield("e", "rda")]),
+                Field(tag="100", indicators=Indicators("0", " "), subfields=[Subfield("a", author)]),
+                Field(tag="245", indicators=Indicators("1", "0"),
+                      subfields=[Subfield("a", title + " /"), Subfield("c", author + ".")]),
+                Field(tag="264", indicators=Indicators(" ", "1"), subfields=[
+                    Subfield("a", place + " :"), Subfield("b", publisher + ","),
+                    Subfield("c", year + ".")]),
+                Field(tag="300", indicators=Indicators(" ", " "),
+                      subfields=[Subfield("a", "120 tr. ;"), Subfield("c", "24 cm.")]),
+                Field(tag="942", indicators=Indicators(" ", " "), subfields=[Subfield("c", "STK")]),
+            )
+            for copy in range(1, int(qty) + 1):
+                record.add_field(Field(tag="952", indicators=Indicators(" ", " "), subfields=[
+                    Subfield("a", "MAU"), Subfield("b", "MAU"), Subfield("d", today.isoformat()),
+                    Subfield("e", "mua"), Subfield("g", price.replace(".", "")),
+                    Subfield("v", price.replace(".", "")), Subfield("y", "STK"),
+                    Subfield("8", "TK"), Subfield("t", str(copy)),
+                    Subfield("x", f"koha-bridge: list.csv dòng {n + 2}")]))
+            out.write(record.as_marc())
+
+
+CATMANDU_FIX = """
+marc_add('245', ind1, '1', ind2, '0', a, $.title)
+marc_add('100', ind1, '0', a, $.author)
+marc_add('020', a, $.isbn)
+marc_add('264', ind2, '1', a, $.place, b, $.publisher, c, $.year)
+marc_add('942', c, 'STK')
+marc_add('952', a, 'MAU', b, 'MAU', g, $.price, y, 'STK', 8, 'TK')
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=20_000)
+    args = parser.parse_args()
+    kb = str(Path(sys.executable).with_name("koha-bridge"))
+    work = Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    try:
+        csv_path, xlsx_path = work / "list.csv", work / "list.xlsx"
+        write_csv(csv_path, args.rows)
+        write_xlsx(xlsx_path, args.rows)
+        (work / "plain.toml").write_text(CONFIG_PLAIN, encoding="utf-8")
+        results: list[tuple[str, float, float]] = []
+        py = sys.executable
+        results.append(("bare pymarc loop (CSV)", *run(
+            [py, "-c", f"from benchmarks.bench_convert import bare_loop; "
+             f"bare_loop({str(csv_path)!r}, {str(work / 'bare.mrc')!r})"],
+            Path(__file__).resolve().parents[1])))
+        for name, src in (("CSV", csv_path), ("XLSX", xlsx_path)):
+            results.append((f"convert {name} (conversion only)", *run(
+                [kb, "-q", "--config", "plain.toml", "acquisitions", "convert", str(src),
+                 "--out", f"plain-{name}.mrc"], work)))
+        (work / "full.toml").write_text("", encoding="utf-8")
+        results.append(("convert CSV + classify + number", *run(
+            [kb, "-q", "--config", "full.toml", "--db", "bench.sqlite", "acquisitions",
+             "convert", str(csv_path), "--out", "full.mrc"], work)))
+        if shutil.which("catmandu"):  # one 952 per line: its fix language has no loop
+            (work / "fix.txt").write_text(CATMANDU_FIX, encoding="utf-8")
+            results.append(("catmandu convert CSV to MARC", *run(
+                ["catmandu", "convert", "CSV", "--file", str(csv_path), "--sep_char", ";", "--fields",
+                 "stt,title,author,publisher,place,year,isbn,price,quantity,total,subject,"
+                 "grade,category,pages,size", "--header", "1", "to", "MARC", "--type", "ISO",
+                 "--fix", "fix.txt"], work)))
+        base = results[0][1]
+        copies = sum(1 for _ in open(csv_path, encoding="utf-8-sig")) - 1
+        print(f"{args.rows} lines, {copies} data rows; times are wall clock, one process each")
+        print(f"{'run':40} {'seconds':>8} {'× bare':>7} {'peak MB':>8}")
+        for name, seconds, peak in results:
+            print(f"{name:40} {seconds:8.2f} {seconds / base:7.2f} {peak:8.0f}")
+        conv = dict((n, s) for n, s, _ in results)
+        plain = conv["convert CSV (conversion only)"]
+        full = conv["convert CSV + classify + number"]
+        print(f"classification + numbering add {100 * (full - plain) / plain:.0f}% "
+              "to conversion time (target ≤ 50%)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,208 @@
+"""The acquisitions pipeline, assembled in one place (importer → fix → exporter).
+
+read lists → normalise rows → group titles → build MARC → classify → number copies
+→ write. Every stage is a plain function or generator; the CLI only wires options,
+shows progress and prints the report.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+from pymarc import Record
+
+from koha_bridge.config import Config
+from koha_bridge.store import Store
+from marc.build import build_record, parse_copy_source_note
+from marc.group import group_titles, rejection_outcome
+from marc.io import read_records, write_marcxml, write_mrc
+from marc.model import Book, Outcome, SourceRef, Status, Title
+from marc.normalize import normalize_row
+from marc.readers import ReadResult, SheetReport, SkippedRow, read_acquisitions
+
+
+@dataclass
+class Conversion:
+    """What a conversion did: one outcome per input data row, and what it wrote."""
+
+    sheets: list[SheetReport]
+    skipped: list[SkippedRow]
+    outcomes: list[Outcome]
+    titles: list[Title]
+    notes: dict[SourceRef, tuple[str, ...]] = field(default_factory=dict)  # reader notes
+    accessions: dict[SourceRef, list[str]] = field(default_factory=dict)
+    review: list[object] = field(default_factory=list)  # classification.apply.Classified
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status is status)
+
+    @property
+    def rejected(self) -> int:
+        return self.count(Status.REJECTED)
+
+    @property
+    def copies(self) -> int:
+        return sum(len(t.copies) for t in self.titles)
+
+
+def prepare(
+    paths: Sequence[Path], config: Config, *, forced_category: str | None = None
+) -> Conversion:
+    """Read, normalise and group: everything up to (not including) MARC building."""
+    read: ReadResult = read_acquisitions(
+        paths,
+        aliases=config.acquisitions.column_aliases,
+        categories=config.categories,
+        forced_category=forced_category,
+    )
+    has_quantity = {
+        (s.file, s.sheet): "quantity" in s.mapping.values() for s in read.sheets
+    }
+    books: list[Book] = []
+    rejected: list[Outcome] = []
+    for row in read.rows:
+        result = normalize_row(
+            row,
+            config.acquisitions,
+            config.categories,
+            has_quantity_column=has_quantity.get((row.source.file, row.source.sheet), True),
+        )
+        if isinstance(result, Book):
+            books.append(result)
+        else:
+            rejected.append(rejection_outcome(result))
+    titles, outcomes = group_titles(books)
+    outcomes = sorted([*outcomes, *rejected], key=lambda o: o.source)
+    notes = {row.source: row.notes for row in read.rows if row.notes}
+    return Conversion(read.sheets, read.skipped, outcomes, titles, notes)
+
+
+def records(
+    conversion: Conversion,
+    config: Config,
+    *,
+    store: Store | None,
+    today: date | None = None,
+) -> Iterator[Record]:
+    """Build, classify and number the records of a prepared conversion, one at a time."""
+    today = today or date.today()
+    built = (build_record(title, config, today=today) for title in conversion.titles)
+    stream: Iterable[Record] = built
+    if config.classification.enabled:
+        stream = _classified(built, conversion, config)
+    if config.accession.enabled:
+        if store is None:
+            raise ValueError("numbering copies needs the local store")
+        from classification.assign import assign_accessions
+
+        stream = assign_accessions(stream, store, config)
+    for record in stream:
+        _collect_accessions(record, conversion.accessions)
+        yield record
+
+
+def _classified(
+    built: Iterable[Record], conversion: Conversion, config: Config
+) -> Iterator[Record]:
+    from classification.apply import Hints, classify_records
+
+    hints = {}
+    for title in conversion.titles:
+        book = title.book
+        hints[_record_id(title)] = Hints(
+            class_number=book.class_number,
+            subject=book.subject,
+            grade=book.grade,
+            category=book.category,
+            series=book.series,
+            language=book.language,
+        )
+    for record, classified in classify_records(built, config, hints):
+        if classified.needs_review:
+            conversion.review.append(classified)
+        yield record
+
+
+def _record_id(title: Title) -> str:
+    from marc.build import record_id
+
+    return record_id(title)
+
+
+def _collect_accessions(record: Record, into: dict[SourceRef, list[str]]) -> None:
+    for item in record.get_fields("952"):
+        accession = item.get("i")
+        note = item.get("x")
+        source = parse_copy_source_note(note) if note else None
+        if accession and source:
+            into.setdefault(source, []).append(accession)
+
+
+LIST_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt"})
+
+
+def load_records(path: Path, config: Config, *, store: Store | None) -> Iterator[Record]:
+    """Records from a MARC file, or from a supplier list converted on the way.
+
+    A list's rejected rows are dropped here; ``acquisitions convert`` is the command
+    that reports them.
+    """
+    if path.suffix.lower() not in LIST_SUFFIXES:
+        yield from read_records(path)
+        return
+    yield from records(prepare([path], config), config, store=store)
+
+
+def write_outputs(records: Iterable[Record], out: Path, marcxml: Path | None = None) -> int:
+    """Write ISO 2709 (and MARCXML) in one pass; files appear only when complete."""
+    parts = [out.with_name(out.name + ".part")]
+    if marcxml is not None:
+        parts.append(marcxml.with_name(marcxml.name + ".part"))
+    try:
+        if marcxml is None:
+            count = write_mrc(records, parts[0])
+        else:
+            with parts[0].open("wb") as handle:
+                count = write_marcxml(_tee_iso2709(records, handle), parts[1])
+        os.replace(parts[0], out)
+        if marcxml is not None:
+            os.replace(parts[1], marcxml)
+    finally:
+        for part in parts:
+            part.unlink(missing_ok=True)
+    return count
+
+
+def _tee_iso2709(records: Iterable[Record], handle: BinaryIO) -> Iterator[Record]:
+    for record in records:
+        handle.write(record.as_marc())
+        yield record
+
+
+def accession_ranges(numbers: list[str]) -> str:
+    """``TK.00001–TK.00005, TK.00009`` for a report cell."""
+    by_prefix: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for number in numbers:
+        head, _, digits = number.rpartition(".")
+        if digits.isdigit():
+            by_prefix[head].append((int(digits), number))
+        else:
+            by_prefix[number].append((0, number))
+    parts: list[str] = []
+    for _, items in by_prefix.items():
+        items.sort()
+        start = prev = items[0]
+        for item in items[1:]:
+            if item[0] == prev[0] + 1 and prev[0]:
+                prev = item
+                continue
+            parts.append(start[1] if start == prev else f"{start[1]}–{prev[1]}")
+            start = prev = item
+        parts.append(start[1] if start == prev else f"{start[1]}–{prev[1]}")
+    return ", ".join(parts)
