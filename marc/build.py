@@ -1,0 +1,426 @@
+"""MARC21 records from titles: one biblio per ``Title``, one 952 item field per ``Copy``.
+
+This is the only module that constructs pymarc ``Field``/``Subfield``/``Indicators``
+for biblios and items (STYLE item 11); later stages change items through
+:func:`set_item_subfield`. Every text value is NFC, trimmed, free of control
+characters and never empty. Descriptive fields carry ISBD punctuation (Leader/18 ``i``
+with 264 and RDA, ``a`` with 260 and AACR2) so that MARC::Lint accepts them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import date, datetime
+
+from pymarc import Field, Indicators, Record, Subfield
+
+from koha_bridge.config import Config
+from marc.model import Book, Copy, SourceRef, Title
+from marc.names import is_corporate, split_relator
+
+UNKNOWN_PLACE = "[Không rõ nơi xuất bản]"
+UNKNOWN_PUBLISHER = "[Không rõ nhà xuất bản]"
+UNKNOWN_YEAR = "[Không rõ năm xuất bản]"
+NOTE_PREFIX = "koha-bridge: "
+
+#: 952 subfields Koha maintains itself; we never write them.
+KOHA_OWNED_ITEM_CODES = frozenset("9lmnqrs6")
+#: Order in which 952 subfields are kept (set_item_subfield inserts accordingly).
+_ITEM_ORDER = {code: i for i, code in enumerate("abcdegvy8tipo2x")}
+
+_DDC = re.compile(r"\d{3}(?:\.\d+)?")
+_DIGITS = re.compile(r"\d+")
+_NOTE = re.compile(
+    r"^koha-bridge: (?P<file>.+?)(?: \[(?P<sheet>[^\[\]]*)\])? dòng (?P<row>\d+)$"
+)
+# Keywords (lower case NFC) for 008/33 of children's books and literature, longest first.
+_LITERARY_FORMS = (("tiểu thuyết", "f"), ("truyện ngắn", "j"), ("truyện", "1"), ("thơ", "p"))
+# DDC literature: 8x1 poetry, 8x2 drama, 8x3 fiction, 8x4 essays (e.g. 895.9223).
+_DDC_FORMS = {"1": "p", "2": "d", "3": "1", "4": "e"}
+_VN_PLACES = frozenset({"H.", "Hanoi", "Ha Noi", "Hue", "Da Nang", "Ho Chi Minh City"})
+_LEVEL_AUDIENCE = {"MN": "a", "TH": "b", "THCS": "c", "THPT": "d"}
+# Initial articles (with the following space) for 245 ind2 of non-Vietnamese titles.
+_ARTICLES = {
+    "eng": ("the ", "an ", "a "),
+    "fre": ("les ", "la ", "le ", "l'", "un ", "une "),
+    "ger": ("der ", "die ", "das ", "ein ", "eine "),
+}
+_BLANK = Indicators(" ", " ")
+# 336/337/338 for a printed book (RDA content, media and carrier types).
+_RDA_TYPES = tuple(
+    (tag, (Subfield("a", a), Subfield("b", b), Subfield("2", source)))
+    for tag, a, b, source in (
+        ("336", "text", "txt", "rdacontent"),
+        ("337", "unmediated", "n", "rdamedia"),
+        ("338", "volume", "nc", "rdacarrier"),
+    )
+)
+_CONTROL = dict.fromkeys(range(32), " ") | {0x7F: " "}
+
+
+def text(value: str) -> str:
+    """NFC, control characters turned to spaces, runs of spaces collapsed, trimmed."""
+    value = unicodedata.normalize("NFC", value)
+    if not value.isprintable():
+        value = " ".join(value.translate(_CONTROL).split())
+    return value.strip()
+
+
+def normalize_record(record: Record) -> Record:
+    """Bring every value of a record (for instance one read from elsewhere) to NFC, in place."""
+    values = [
+        f.data or "" if f.control_field else "\x1f".join([s.value for s in f.subfields])
+        for f in record.fields
+    ]
+    # U+001E and U+001F are starters that compose with nothing: the joined text is NFC
+    # exactly when every value is.
+    if unicodedata.is_normalized("NFC", "\x1e".join(values)):
+        return record
+    for field in record.fields:
+        if field.control_field:
+            field.data = unicodedata.normalize("NFC", field.data or "")
+        else:
+            field.subfields = [
+                Subfield(s.code, unicodedata.normalize("NFC", s.value)) for s in field.subfields
+            ]
+    return record
+
+
+def record_id(title: Title) -> str:
+    """001: ``KB`` + the first 12 hex digits of SHA-1 of the title key (stable across runs)."""
+    return "KB" + hashlib.sha1(title.key.encode("utf-8")).hexdigest()[:12]
+
+
+def copy_source_note(source: SourceRef) -> str:
+    """952 $x: ``koha-bridge: <file>[ [<sheet>]] dòng <row>`` (parsed back by later stages)."""
+    return text(NOTE_PREFIX + str(source))
+
+
+def parse_copy_source_note(note: str) -> SourceRef | None:
+    """The ``SourceRef`` written by :func:`copy_source_note`; None for any other note."""
+    match = _NOTE.match(note)
+    if match is None:
+        return None
+    return SourceRef(match["file"], match["sheet"], int(match["row"]))
+
+
+def is_ddc(number: str) -> bool:
+    """True for a DDC number (three digits, optional decimals); else a legacy local number."""
+    return _DDC.fullmatch(number) is not None
+
+
+def class_field(number: str, config: Config) -> Field:
+    """082 0/1 4 for a DDC number, 084 with the local scheme code for a legacy one."""
+    number = text(number)
+    cls = config.classification
+    if is_ddc(number):
+        return Field(
+            "082",
+            Indicators(cls.ddc_indicator, "4"),
+            [Subfield("a", number), Subfield("2", cls.ddc_edition)],
+        )
+    return Field(
+        "084", _BLANK, [Subfield("a", number), Subfield("2", cls.local_scheme_code)]
+    )
+
+
+def set_item_subfield(field: Field, code: str, value: str) -> None:
+    """Replace (or add, in canonical order) one 952 subfield; an empty value removes it."""
+    if code in KOHA_OWNED_ITEM_CODES:
+        raise ValueError(f"952 ${code} is maintained by Koha and must not be written")
+    value = text(value)
+    subfields = [s for s in field.subfields if s.code != code]
+    if value:
+        last = len(_ITEM_ORDER)
+        rank = _ITEM_ORDER.get(code, last)
+        at = next(
+            (i for i, s in enumerate(subfields) if _ITEM_ORDER.get(s.code, last) > rank),
+            len(subfields),
+        )
+        subfields.insert(at, Subfield(code, value))
+    field.subfields = subfields
+
+
+def price_text(price: int) -> str:
+    """``45000`` → ``45.000đ`` (020 $c)."""
+    return f"{price:,}".replace(",", ".") + "đ"
+
+
+class _ItemMaker:
+    """Builds a title's 952s. Subfields are immutable, so whatever copies share (library,
+    date, source, category codes, price, provenance note) is made once and reused."""
+
+    __slots__ = ("_acquired", "_by_category", "_cn_source", "_config", "_library", "_notes",
+                 "_price", "_prices", "_source")
+
+    def __init__(self, title: Title, config: Config, today: date, number: str | None) -> None:
+        book = title.book
+        library = text(config.school.library_id)
+        self._config = config
+        self._library = (Subfield("a", library), Subfield("b", library))
+        self._acquired = Subfield("d", today.isoformat())
+        self._source = Subfield("e", text(book.supplier or config.acquisitions.acquisition_source))
+        self._cn_source = Subfield("2", "ddc" if number is not None and is_ddc(number) else "z")
+        self._price = book.price
+        self._by_category: dict[str, tuple[tuple[Subfield, ...], tuple[Subfield, ...]]] = {}
+        self._prices: dict[int, tuple[Subfield, Subfield]] = {}
+        self._notes: dict[SourceRef, Subfield] = {}
+
+    def _category(self, code: str) -> tuple[tuple[Subfield, ...], tuple[Subfield, ...]]:
+        parts = self._by_category.get(code)
+        if parts is None:
+            category = self._config.category(code)
+            location = (Subfield("c", category.location),) if category.location else ()
+            head = (*self._library, *location, self._acquired, self._source)
+            kind = (Subfield("y", category.item_type), Subfield("8", category.collection))
+            parts = self._by_category[code] = (head, kind)
+        return parts
+
+    def __call__(self, copy: Copy) -> Field:
+        head, kind = self._category(copy.category)
+        subfields = list(head)
+        price = copy.price if copy.price is not None else self._price
+        if price is not None:
+            prices = self._prices.get(price)
+            if prices is None:
+                digits = str(price)
+                prices = self._prices[price] = (Subfield("g", digits), Subfield("v", digits))
+            subfields.extend(prices)
+        subfields.extend(kind)
+        subfields.append(Subfield("t", str(copy.copy_number)))
+        if copy.accession:
+            subfields.append(Subfield("i", text(copy.accession)))
+        if copy.barcode:
+            subfields.append(Subfield("p", text(copy.barcode)))
+        if copy.call_number:
+            subfields.append(Subfield("o", text(copy.call_number)))
+            subfields.append(self._cn_source)
+        note = self._notes.get(copy.source)
+        if note is None:
+            note = self._notes[copy.source] = Subfield("x", copy_source_note(copy.source))
+        subfields.append(note)
+        return Field("952", _BLANK, subfields)
+
+
+def item_field(copy: Copy, title: Title, config: Config, *, today: date) -> Field:
+    """One 952 for one copy (Koha's item subfields; never the ones Koha maintains)."""
+    return _ItemMaker(title, config, today, _class_number(title))(copy)
+
+
+def _class_number(title: Title) -> str | None:
+    if title.class_number is not None:
+        return text(title.class_number.number) or None
+    number = title.book.class_number
+    return (text(number) or None) if number else None
+
+
+def _audience(book: Book, config: Config) -> str:
+    grade = book.grade
+    if grade:
+        lowered = text(grade).lower()
+        if "mầm non" in lowered or "mẫu giáo" in lowered or "nhà trẻ" in lowered:
+            return "a"
+        match = _DIGITS.search(lowered)
+        if match:
+            n = int(match.group())
+            if 1 <= n <= 5:
+                return "b"
+            if n in (6, 7):
+                return "c"
+            if 8 <= n <= 12:
+                return "d"
+        return " "
+    if book.category in ("SGK", "TN"):
+        return _LEVEL_AUDIENCE.get(config.school.level, " ")
+    return " "
+
+
+def _ddc_form(number: str) -> str:
+    """Form digit of a DDC literature number: 813 → 3, 895.9223 → 3 (else empty)."""
+    if number.startswith("895.922"):
+        return number[7:8]
+    if "81" <= number[:2] <= "88":
+        return number[2]
+    return ""
+
+
+def _literary_form(book: Book, number: str | None) -> str:
+    """008/33, conservatively: only children's books and DDC literature get a form."""
+    literature = number is not None and is_ddc(number) and number.startswith("8")
+    if book.category != "TN" and not literature:
+        return "0"
+    words = " ".join(filter(None, (book.title, book.subtitle, book.subject))).lower()
+    for keyword, code in _LITERARY_FORMS:
+        if keyword in words:
+            return code
+    if literature and number is not None:
+        return _DDC_FORMS.get(_ddc_form(number), "0")
+    return "0"
+
+
+def _country(book: Book) -> str:
+    """008/15-17: ``vm `` (Vietnam) unless a foreign-language book names a foreign place."""
+    if book.language == "vie":
+        return "vm "
+    place = book.place or ""
+    vietnamese = place in _VN_PLACES or any(
+        c in "đơưă" or "\u1ea0" <= c <= "\u1ef9" for c in place.lower()
+    )
+    return "vm " if vietnamese else "xx "
+
+
+def _f008(book: Book, number: str | None, config: Config, today: date) -> str:
+    dates = f"s{book.year:04d}    " if book.year else "nuuuuuuuu"
+    language = (book.language or "vie")[:3].ljust(3)
+    return (
+        f"{today:%y%m%d}{dates}{_country(book)}    {_audience(book, config)}"
+        f"      000 {_literary_form(book, number)} {language} d"
+    )
+
+
+def _nonfiling(title: str, language: str) -> str:
+    lowered = title.lower()
+    for article in _ARTICLES.get(language, ()):
+        if lowered.startswith(article):
+            return str(len(article))
+    return "0"
+
+
+def _ends(value: str, mark: str) -> str:
+    """``value`` followed by ISBD ``mark`` (" :", " /", "." ...) without doubling a period."""
+    if mark == "." and value.endswith("."):
+        return value
+    return value + mark
+
+
+def _names(book: Book) -> tuple[list[Field], list[str]]:
+    """1XX/7XX fields and the names as they appear in 245 $c."""
+    fields: list[Field] = []
+    statement: list[str] = []
+    for author in book.authors:
+        name, relator = split_relator(author)
+        name = text(name)
+        if not name:
+            continue
+        relator = text(relator) if relator else ""
+        statement.append(f"{name} ({relator})" if relator else name)
+        corporate = is_corporate(name)
+        tag = ("7" if fields else "1") + ("10" if corporate else "00")
+        ind1 = "2" if corporate else ("1" if "," in name else "0")
+        subfields = [Subfield("a", name)]
+        if relator:
+            subfields.append(Subfield("e", relator))
+        fields.append(Field(tag, Indicators(ind1, " "), subfields))
+    return fields, statement
+
+
+def _title_field(book: Book, has_main_entry: bool, statement: list[str]) -> Field:
+    parts: list[tuple[str, str]] = [("a", text(book.title))]
+    volume = text(book.volume) if book.volume else ""
+    if volume:
+        parts.append(("n", volume))
+    subtitle = text(book.subtitle) if book.subtitle else ""
+    if subtitle:
+        parts.append(("b", subtitle))
+    if statement:
+        parts.append(("c", ", ".join(statement)))
+    marks = {"n": ".", "b": " :", "c": " /"}
+    subfields = [
+        Subfield(code, _ends(value, marks[parts[i + 1][0]]))
+        for i, (code, value) in enumerate(parts[:-1])
+    ]
+    last_code, last = parts[-1]
+    subfields.append(Subfield(last_code, _ends(last, ".")))
+    ind2 = _nonfiling(parts[0][1], book.language) if book.language != "vie" else "0"
+    return Field("245", Indicators("1" if has_main_entry else "0", ind2), subfields)
+
+
+def _publication(book: Book, tag: str) -> Field:
+    place = text(book.place) if book.place else UNKNOWN_PLACE
+    publisher = text(book.publisher) if book.publisher else UNKNOWN_PUBLISHER
+    year = str(book.year) if book.year else UNKNOWN_YEAR
+    return Field(
+        tag,
+        Indicators(" ", "1") if tag == "264" else _BLANK,
+        [
+            Subfield("a", place + " :"),
+            Subfield("b", publisher + ","),
+            Subfield("c", _ends(year, ".")),
+        ],
+    )
+
+
+def _physical(book: Book) -> Field:
+    extent = f"{book.pages} tr." if book.pages else "1 tập"
+    size = text(book.size) if book.size else ""
+    if not size:
+        return Field("300", _BLANK, [Subfield("a", extent)])
+    return Field("300", _BLANK, [Subfield("a", extent + " ;"), Subfield("c", size)])
+
+
+def _rda_types() -> list[Field]:
+    return [Field(tag, _BLANK, list(subfields)) for tag, subfields in _RDA_TYPES]
+
+
+def _plain(tag: str, value: str | None, ind: Indicators = _BLANK) -> list[Field]:
+    value = text(value) if value else ""
+    return [Field(tag, ind, [Subfield("a", value)])] if value else []
+
+
+def build_record(
+    title: Title, config: Config, *, today: date, now: datetime | None = None
+) -> Record:
+    """The full MARC21 record of one title with one 952 per copy (``now`` fixes 005)."""
+    book = title.book
+    library = text(config.school.library_id)
+    rda = config.acquisitions.publication_field == "264"
+    number = _class_number(title)
+    record = Record(leader=f"00000nam a22000007{'i' if rda else 'a'} 4500")
+    fields = record.fields
+    fields.append(Field("001", data=record_id(title)))
+    fields.append(Field("003", data=library))
+    fields.append(Field("005", data=f"{now or datetime.now():%Y%m%d%H%M%S}.0"))
+    fields.append(Field("008", data=_f008(book, number, config, today)))
+    if book.isbn:
+        isbn = [Subfield("a", text(book.isbn))]
+        if book.price:
+            isbn.append(Subfield("c", price_text(book.price)))
+        fields.append(Field("020", _BLANK, isbn))
+    if book.invalid_isbn and text(book.invalid_isbn):
+        invalid = [Subfield("z", text(book.invalid_isbn))]
+        fields.append(Field("020", _BLANK, invalid))
+    fields.extend(_plain("024", book.ean, Indicators("3", " ")))
+    cataloguing = [Subfield("a", library), Subfield("b", "vie"), Subfield("c", library)]
+    if rda:
+        cataloguing.append(Subfield("e", "rda"))
+    fields.append(Field("040", _BLANK, cataloguing))
+    if book.language != "vie":
+        fields.append(Field("041", Indicators("0", " "), [Subfield("a", book.language)]))
+    if number is not None:
+        fields.append(class_field(number, config))
+    names, statement = _names(book)
+    if names:
+        fields.append(names[0])
+    fields.append(_title_field(book, bool(names), statement))
+    if book.edition:
+        fields.extend(_plain("250", _ends(text(book.edition), ".")))
+    fields.append(_publication(book, "264" if rda else "260"))
+    fields.append(_physical(book))
+    if rda:
+        fields.extend(_rda_types())
+    fields.extend(_plain("490", book.series, Indicators("0", " ")))
+    fields.extend(_plain("500", book.note))
+    if book.grade:
+        grade = text(book.grade)
+        fields.extend(_plain("521", f"Lớp {grade}" if grade.isdigit() else grade))
+    fields.extend(_plain("653", book.subject))
+    fields.extend(sorted(names[1:], key=lambda f: f.tag))
+    category = config.category(book.category)
+    koha = [Subfield("c", category.item_type)]
+    if number is not None:
+        koha.append(Subfield("2", "ddc" if is_ddc(number) else "z"))
+    fields.append(Field("942", _BLANK, koha))
+    fields.extend(map(_ItemMaker(title, config, today, number), title.copies))
+    return record

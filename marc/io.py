@@ -1,0 +1,138 @@
+"""Reading and writing MARC21 files: ISO 2709 (``.mrc``, UTF-8) and MARCXML.
+
+Writers and readers stream: one record at a time, whatever the file size. Every record
+written or read is brought to Unicode NFC. A record that cannot be parsed stops the
+read with :class:`~koha_bridge.exceptions.FatalInputError` naming the file and the
+record number; it is never skipped silently (pymarc's reader would yield ``None``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+from xml.sax import SAXException, make_parser
+from xml.sax.handler import feature_namespaces
+
+from pymarc import MARCReader, Record
+from pymarc.exceptions import PymarcException
+from pymarc.marcxml import MARC_XML_NS, XmlHandler
+
+from koha_bridge.exceptions import FatalInputError
+from marc.build import normalize_record
+
+_CHUNK = 1 << 16
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+_XML_HEAD = f'<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="{MARC_XML_NS}">\n'
+
+
+def write_mrc(records: Iterable[Record], path: Path) -> int:
+    """Write records as ISO 2709 in UTF-8; returns how many were written."""
+    count = 0
+    with Path(path).open("wb") as handle:
+        for record in records:
+            handle.write(normalize_record(record).as_marc())
+            count += 1
+    return count
+
+
+def write_marcxml(records: Iterable[Record], path: Path) -> int:
+    """Write records as one MARCXML ``<collection>`` (MARC21 slim namespace, UTF-8)."""
+    count = 0
+    with Path(path).open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write(_XML_HEAD)
+        for record in records:
+            handle.write(_marcxml(normalize_record(record)))
+            count += 1
+        handle.write("</collection>\n")
+    return count
+
+
+def _escape(value: str) -> str:
+    if "&" in value or "<" in value or ">" in value or '"' in value:
+        return value.translate(_ESCAPES)
+    return value
+
+
+def _marcxml(record: Record) -> str:
+    """One ``<record>`` element (MARCXML slim), serialised directly: much faster than a tree."""
+    parts = [f"<record><leader>{_escape(str(record.leader))}</leader>"]
+    for field in record.fields:
+        if field.control_field:
+            parts.append(
+                f'<controlfield tag="{_escape(field.tag)}">{_escape(field.data or "")}'
+                "</controlfield>"
+            )
+            continue
+        first, second = field.indicators or ("", "")
+        parts.append(
+            f'<datafield tag="{_escape(field.tag)}" ind1="{_escape(first)}" '
+            f'ind2="{_escape(second)}">'
+        )
+        for code, value in field.subfields:
+            parts.append(f'<subfield code="{_escape(code)}">{_escape(value)}</subfield>')
+        parts.append("</datafield>")
+    parts.append("</record>\n")
+    return "".join(parts)
+
+
+def read_records(path: Path) -> Iterator[Record]:
+    """Records of an ISO 2709 or MARCXML file (told apart by content, then by extension)."""
+    path = Path(path)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise FatalInputError(f"Không mở được tệp MARC {path}: {exc}") from exc
+    with handle:
+        if _is_xml(handle, path):
+            yield from _read_xml(handle, path)
+        else:
+            yield from _read_iso2709(handle, path)
+
+
+def _is_xml(handle: BinaryIO, path: Path) -> bool:
+    start = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    handle.seek(0)
+    if start[:1] == b"<":
+        return True
+    if start[:5].isdigit():
+        return False
+    if not start:
+        return path.suffix.lower() == ".xml"
+    raise FatalInputError(f"{path}: không phải tệp MARC (ISO 2709) hay MARCXML")
+
+
+def _read_iso2709(handle: BinaryIO, path: Path) -> Iterator[Record]:
+    reader = MARCReader(handle, to_unicode=True, force_utf8=True, utf8_handling="strict")
+    for number, record in enumerate(reader, 1):
+        if record is None:
+            exc = reader.current_exception
+            raise FatalInputError(
+                f"{path}: bản ghi số {number} không đọc được ({type(exc).__name__}: {exc})"
+            ) from exc
+        yield normalize_record(record)
+
+
+def _read_xml(handle: BinaryIO, path: Path) -> Iterator[Record]:
+    collected = XmlHandler(normalize_form="NFC")
+    parser = make_parser()
+    parser.setFeature(feature_namespaces, True)
+    parser.setContentHandler(collected)
+    done = 0
+    while True:
+        chunk = handle.read(_CHUNK)
+        try:
+            if chunk:
+                parser.feed(chunk)  # type: ignore[attr-defined]
+            else:
+                parser.close()  # type: ignore[attr-defined]
+        except (SAXException, PymarcException, ValueError, KeyError) as exc:
+            raise FatalInputError(
+                f"{path}: MARCXML hỏng ở bản ghi số {done + len(collected.records) + 1} ({exc})"
+            ) from exc
+        for record in collected.records:
+            done += 1
+            yield record
+        collected.records.clear()
+        if not chunk:
+            return
