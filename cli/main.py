@@ -7,6 +7,7 @@ Exit codes: 0 done; 1 done, but some rows were rejected or some copies failed;
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
 from pathlib import Path
@@ -22,8 +23,32 @@ from koha_bridge.secrets import redact
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_INPUT, EXIT_KOHA = 0, 1, 2, 3, 4
 
 
+#: Command name → the module defining it (in its ``COMMANDS``), imported on first use so
+#: that one command does not pay for the imports of all the others.
+SUBCOMMANDS = {
+    "accession": "cli.accession",
+    "acquisitions": "cli.acq",
+    "classify": "cli.classify",
+    "config": "cli.config_cmd",
+    "demo": "cli.demo",
+    "koha": "cli.koha",
+    "labels": "cli.labels",
+    "push": "cli.push",
+}
+
+
 class BridgeGroup(click.Group):
-    """A group that turns our errors into a short Vietnamese message and an exit code."""
+    """Lazily loaded subcommands; our errors become a short Vietnamese message and an exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(SUBCOMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = SUBCOMMANDS.get(cmd_name)
+        if module_name is None:
+            return None
+        module = importlib.import_module(module_name)
+        return next(c for c in module.COMMANDS if c.name == cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -62,17 +87,6 @@ def cli(
     verbosity = DEBUG if debug else VERBOSE if verbose else QUIET if quiet else NORMAL
     ctx.obj = AppContext(config_path=config_path, verbosity=verbosity, store_path=store_path)
     setup_logging(verbosity)
-
-
-def _register() -> None:
-    from cli import acq, config_cmd
-
-    for module in (config_cmd, acq):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

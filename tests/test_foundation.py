@@ -55,3 +55,28 @@ def test_store_migrates_and_nests_transactions(tmp_path: Path) -> None:
             raise RuntimeError
     assert [r["key"] for r in store.query("SELECT key FROM meta")] == ["b"]
     assert store.query("PRAGMA journal_mode")[0][0] == "wal"
+
+
+def test_every_command_loads_and_has_vietnamese_help(runner) -> None:
+    from cli.main import SUBCOMMANDS
+
+    for name in SUBCOMMANDS:
+        result = runner.invoke(cli, [name, "--help"], catch_exceptions=False)
+        assert result.exit_code == 0, (name, result.output)
+        assert any(ch in result.output for ch in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệ"), name
+
+
+def test_readme_documents_every_command() -> None:
+    from cli.main import SUBCOMMANDS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for name in SUBCOMMANDS:
+        assert f"koha-bridge {name}" in readme, name
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    repo = Path(__file__).resolve().parents[1]
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    ci = (repo / ".ci" / "run").read_text(encoding="utf-8")
+    command = "scripts/setup && scripts/check"
+    assert f"\n{command}\n" in readme and f"\n{command}\n" in ci
