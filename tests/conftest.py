@@ -13,6 +13,8 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = Path(os.environ.get("KOHA_BRIDGE_SHARED", REPO.parent / "shared"))
 
+pytest_plugins = ["tests.support.kohaspec", "tests.fakekoha.plugin"]
+
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
