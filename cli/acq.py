@@ -65,7 +65,7 @@ def convert(
         from classification.review import write_review_sheet
 
         review = review or out.with_name(f"{out.stem}-duyet.xlsx")
-        write_review_sheet(conversion.review, review)  # type: ignore[arg-type]
+        write_review_sheet(conversion.review, review)
         echo(app, f"Cần duyệt số phân loại: {len(conversion.review)} nhan đề → {review}")
     if conversion.rejected:
         raise SystemExit(1)

@@ -47,7 +47,7 @@ def demo(app: AppContext, out_dir: Path) -> None:
         from classification.review import write_review_sheet
 
         review = out_dir / "duyet-phan-loai.xlsx"
-        write_review_sheet(conversion.review, review)  # type: ignore[arg-type]
+        write_review_sheet(conversion.review, review)
         files.append(("Bảng duyệt số phân loại", review))
     files += _labels(config, mrc, out_dir)
     for line in summary_lines(conversion):

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from pymarc import Record
 
@@ -26,6 +26,10 @@ from marc.model import Book, Outcome, SourceRef, Status, Title
 from marc.normalize import normalize_row
 from marc.readers import ReadResult, SheetReport, SkippedRow, read_acquisitions
 
+if TYPE_CHECKING:  # classification is imported at run time only when enabled
+    from classification.apply import Classified
+    from classification.assign import AssignReport
+
 
 @dataclass
 class Conversion:
@@ -37,7 +41,8 @@ class Conversion:
     titles: list[Title]
     notes: dict[SourceRef, tuple[str, ...]] = field(default_factory=dict)  # reader notes
     accessions: dict[SourceRef, list[str]] = field(default_factory=dict)
-    review: list[object] = field(default_factory=list)  # classification.apply.Classified
+    review: list[Classified] = field(default_factory=list)  # titles to review
+    numbering: AssignReport | None = None  # what accession numbering did
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status is status)
@@ -99,9 +104,10 @@ def records(
     if config.accession.enabled:
         if store is None:
             raise ValueError("numbering copies needs the local store")
-        from classification.assign import assign_accessions
+        from classification.assign import AssignReport, assign_accessions
 
-        stream = assign_accessions(stream, store, config)
+        conversion.numbering = report = AssignReport()
+        stream = assign_accessions(stream, store, config, report=report)
     for record in stream:
         _collect_accessions(record, conversion.accessions)
         yield record

@@ -34,6 +34,13 @@ def summary_lines(conversion: Conversion) -> list[str]:
         f"  Bị loại: {conversion.rejected}",
         f"Số biểu ghi (nhan đề): {len(conversion.titles)}; số bản: {conversion.copies}",
     ]
+    numbering = conversion.numbering
+    if numbering is not None:
+        lines.append(
+            f"Số ĐKCB: cấp mới {numbering.assigned}, dùng lại số của lần chuyển trước "
+            f"{numbering.reused}, bản đã có sẵn số {numbering.kept}"
+        )
+        lines += [f"  Cảnh báo ĐKCB: {p}" for p in numbering.problems[:20]]
     if conversion.skipped:
         lines.append(f"Dòng không phải sách đã bỏ qua: {len(conversion.skipped)}")
     for sheet in conversion.sheets:
@@ -78,7 +85,8 @@ def _summary_sheet(sheet: WriteOnlyWorksheet, conversion: Conversion) -> None:
 
 
 def _detail_sheet(sheet: WriteOnlyWorksheet, conversion: Conversion) -> None:
-    for letter, width in zip("ABCDEFGHIJK", (24, 16, 7, 11, 50, 8, 14, 30, 50, 60, 50), strict=True):
+    widths = (24, 16, 7, 11, 50, 8, 14, 30, 50, 60, 50)
+    for letter, width in zip("ABCDEFGHIJK", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     _heading(sheet, DETAIL_HEADINGS)
