@@ -42,6 +42,13 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
+RDA_TYPES = (
+    ("336", "text", "txt", "rdacontent"),
+    ("337", "unmediated", "n", "rdamedia"),
+    ("338", "volume", "nc", "rdacarrier"),
+)
+
+
 def bare_loop(csv_path: str, out_path: str) -> None:
     """The baseline: same fields, no validation, no normalisation."""
     from pymarc import Field, Indicators, Leader, Record, Subfield
@@ -52,6 +59,7 @@ def bare_loop(csv_path: str, out_path: str) -> None:
         next(reader)
         for n, row in enumerate(reader):
             _, title, author, publisher, place, year, isbn, price, qty = row[:9]
+            subject, grade = row[10], row[11]
             record = Record(leader=Leader("     nam a22     7i 4500"))
             record.add_field(
                 Field(tag="001", data=f"KB{n:012d}"),
@@ -63,7 +71,8 @@ def bare_loop(csv_path: str, out_path: str) -> None:
                 Field(tag="040", indicators=Indicators(" ", " "), subfields=[
                     Subfield("a", "MAU"), Subfield("b", "vie"), Subfield("c", "MAU"),
                     Subfield("e", "rda")]),
-                Field(tag="100", indicators=Indicators("0", " "), subfields=[Subfield("a", author)]),
+                Field(tag="100", indicators=Indicators("0", " "),
+                      subfields=[Subfield("a", author)]),
                 Field(tag="245", indicators=Indicators("1", "0"),
                       subfields=[Subfield("a", title + " /"), Subfield("c", author + ".")]),
                 Field(tag="264", indicators=Indicators(" ", "1"), subfields=[
@@ -71,8 +80,16 @@ def bare_loop(csv_path: str, out_path: str) -> None:
                     Subfield("c", year + ".")]),
                 Field(tag="300", indicators=Indicators(" ", " "),
                       subfields=[Subfield("a", "120 tr. ;"), Subfield("c", "24 cm.")]),
+                *[Field(tag=tag, indicators=Indicators(" ", " "), subfields=[
+                    Subfield("a", a), Subfield("b", b), Subfield("2", source)])
+                  for tag, a, b, source in RDA_TYPES],
+                Field(tag="521", indicators=Indicators(" ", " "),
+                      subfields=[Subfield("a", f"Lớp {grade}")]),
                 Field(tag="942", indicators=Indicators(" ", " "), subfields=[Subfield("c", "STK")]),
             )
+            if subject:
+                record.add_field(Field(tag="653", indicators=Indicators(" ", " "),
+                                       subfields=[Subfield("a", subject)]))
             for copy in range(1, int(qty) + 1):
                 record.add_field(Field(tag="952", indicators=Indicators(" ", " "), subfields=[
                     Subfield("a", "MAU"), Subfield("b", "MAU"), Subfield("d", today.isoformat()),
@@ -99,6 +116,10 @@ def catmandu_fix(max_copies: int = 10) -> str:
         "marc_add('245', ind1, '1', ind2, '0', a, $.title, c, $.author)",
         "marc_add('264', ind2, '1', a, $.place, b, $.publisher, c, $.year)",
         "marc_add('300', a, '120 tr. ;', c, '24 cm.')",
+        *(f"marc_add('{tag}', a, '{a}', b, '{b}', 2, '{source}')"
+          for tag, a, b, source in RDA_TYPES),
+        "marc_add('521', a, $.grade)",
+        "marc_add('653', a, $.subject)",
         "marc_add('942', c, 'STK')",
     ]
     for n in range(1, max_copies + 1):
@@ -139,12 +160,14 @@ def main() -> None:
         if shutil.which("catmandu"):
             (work / "fix.txt").write_text(catmandu_fix(), encoding="utf-8")
             results.append(("catmandu convert CSV to MARC", *run(
-                ["catmandu", "convert", "CSV", "--file", str(csv_path), "--sep_char", ";", "--fields",
+                ["catmandu", "convert", "CSV", "--file", str(csv_path), "--sep_char", ";",
+                 "--fields",
                  "stt,title,author,publisher,place,year,isbn,price,quantity,total,subject,"
                  "grade,category,pages,size", "--header", "1", "to", "MARC", "--type", "ISO",
                  "--fix", "fix.txt"], work)))
         base = results[0][1]
-        copies = sum(1 for _ in open(csv_path, encoding="utf-8-sig")) - 1
+        with csv_path.open(encoding="utf-8-sig") as handle:
+            copies = sum(1 for _ in handle) - 1
         print(f"{args.rows} lines, {copies} data rows; times are wall clock, one process each")
         print(f"{'run':40} {'seconds':>8} {'× bare':>7} {'peak MB':>8}")
         for name, seconds, peak in results:

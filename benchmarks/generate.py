@@ -13,12 +13,13 @@ HEADER = [
     "STT", "Tên sách", "Tác giả", "Nhà xuất bản", "Nơi XB", "Năm XB", "ISBN",
     "Đơn giá", "Số lượng", "Thành tiền", "Môn loại", "Lớp", "Loại sách", "Số trang", "Khổ",
 ]
-WORDS = (
+_TEXT = (
     "Tuổi thơ dữ dội Cánh đồng bất tận Mắt biếc Những ngày thơ ấu Góc sân và khoảng trời "
     "Kể chuyện lịch sử Việt Nam Khoa học vui Em yêu biển đảo quê hương Truyện cổ tích "
     "Toán nâng cao Bồi dưỡng học sinh giỏi Ngữ văn Tiếng Anh Vật lí Hóa học Sinh học "
     "Địa lí Lịch sử Kỹ năng sống Từ điển Tiếng Việt Chuyện kể Bác Hồ"
-).split()
+)
+WORDS = _TEXT.split()
 AUTHORS = (
     "Nguyễn Nhật Ánh", "Tô Hoài", "Phạm Văn Đồng", "Trần Đăng Khoa", "Lê Minh Khuê",
     "Võ Quảng", "Nguyễn Huy Thiệp", "Phan Thị Vàng Anh", "Bùi Văn Nam Sơn", "Đỗ Hoàng Tường",

@@ -22,10 +22,7 @@ from pathlib import Path
 from typing import Any
 from zipfile import BadZipFile
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from pymarc import Record
 
@@ -34,6 +31,7 @@ from classification.authormark import STRATEGIES, MarkStrategies
 from classification.tables import fold, parse_class_number
 from koha_bridge.config import Config
 from koha_bridge.exceptions import FatalInputError
+from koha_bridge.xlsx import Table, lines_sheet, workbook
 from marc.model import ClassNumber
 
 SHEET = "Duyệt phân loại"
@@ -104,46 +102,23 @@ def _source_vi(source: str) -> str:
 
 
 def write_review_sheet(items: Iterable[Classified], path: Path) -> int:
-    """Write the review sheet (write-only mode: fine for 20,000 rows); returns rows written."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(SHEET)
-    sheet.freeze_panes = "A2"
-    for index, (_, width) in enumerate(COLUMNS):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    header = []
-    for heading, _ in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=heading)
-        cell.font, cell.fill = bold, fill
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        header.append(cell)
-    sheet.append(header)
+    """Write the review sheet (streaming: fine for 20,000 rows); returns rows written."""
     rows = 0
-    for item in items:
-        proposal = item.proposal
-        entry: list[Any] = [
-            item.record_id, item.title, item.author, item.grade or "",
-            proposal.number if proposal else "",
-            _source_vi(proposal.source) if proposal else "",
-            _CONFIDENCE_VI.get(proposal.confidence, proposal.confidence) if proposal else "",
-            proposal.why if proposal else "Không tìm được số phân loại: hãy nhập số",
-            "Cần duyệt" if item.needs_review else "Đã ghi",
-        ]
-        for _ in range(2):  # "Chấp nhận", "Số phân loại đã sửa": text cells for the librarian
-            cell = WriteOnlyCell(sheet, value=None)
-            cell.number_format = "@"
-            entry.append(cell)
-        sheet.append(entry)
-        rows += 1
-    guide = book.create_sheet(GUIDE)
-    guide.column_dimensions["A"].width = 110
-    for n, line in enumerate(GUIDE_LINES):
-        cell = WriteOnlyCell(guide, value=line)
-        cell.alignment = Alignment(wrap_text=True)
-        if n == 0:
-            cell.font = bold
-        guide.append([cell])
-    book.save(path)
+    with workbook(path) as book:
+        correction_columns = (len(COLUMNS) - 2, len(COLUMNS) - 1)  # text cells to fill in
+        table = Table(book, SHEET, COLUMNS, text_columns=correction_columns, fill="#DDEBF7")
+        for item in items:
+            proposal = item.proposal
+            table.append([
+                item.record_id, item.title, item.author, item.grade or "",
+                proposal.number if proposal else "",
+                _source_vi(proposal.source) if proposal else "",
+                _CONFIDENCE_VI.get(proposal.confidence, proposal.confidence) if proposal else "",
+                proposal.why if proposal else "Không tìm được số phân loại: hãy nhập số",
+                "Cần duyệt" if item.needs_review else "Đã ghi",
+            ])
+            rows += 1
+        lines_sheet(book, GUIDE, GUIDE_LINES, width=110)
     return rows
 
 

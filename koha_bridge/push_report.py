@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
 from koha_bridge.push import CopyPlan, PushOutcome, PushPlan, Result, TitlePlan, TitleResult
+from koha_bridge.xlsx import Table, workbook
 from marc.build import NOTE_PREFIX
 
 RESULT_VI = {
@@ -91,28 +88,19 @@ def _problems(copies: list[CopyPlan]) -> list[str]:
 
 def write_push_report(plan: PushPlan, path: Path, *, planned: bool = False) -> None:
     """One row per copy: its result after a run, or what would happen (``planned``)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Kế hoạch đẩy lên Koha" if planned else "Kết quả đẩy lên Koha")
-    for letter, width in zip("ABCDEFGHI", WIDTHS, strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    heading = []
-    for text in HEADINGS:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = Font(bold=True)
-        heading.append(cell)
-    sheet.append(heading)
-    for title in plan.titles:
-        for c in title.copies:
-            sheet.append([
-                source_text(c.source), title.facts.title, title.facts.record_id, c.barcode,
-                c.accession, _label(title, c, planned), title.biblio_id, c.item_id,
-                c.reason or title.failed,
-            ])
-    for c in plan.invalid:
-        sheet.append([source_text(c.source), "", "", c.barcode, c.accession,
-                      RESULT_VI[c.result or Result.FAILED], None, None, c.reason])
-    workbook.save(path)
+    name = "Kế hoạch đẩy lên Koha" if planned else "Kết quả đẩy lên Koha"
+    with workbook(path) as book:
+        table = Table(book, name, list(zip(HEADINGS, WIDTHS, strict=True)))
+        for title in plan.titles:
+            for c in title.copies:
+                table.append([
+                    source_text(c.source), title.facts.title, title.facts.record_id, c.barcode,
+                    c.accession, _label(title, c, planned), title.biblio_id, c.item_id,
+                    c.reason or title.failed,
+                ])
+        for c in plan.invalid:
+            table.append([source_text(c.source), "", "", c.barcode, c.accession,
+                          RESULT_VI[c.result or Result.FAILED], None, None, c.reason])
 
 
 def _label(title: TitlePlan, plan_copy: CopyPlan, planned: bool) -> str:

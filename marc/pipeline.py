@@ -19,7 +19,7 @@ from pymarc import Record
 
 from koha_bridge.config import Config
 from koha_bridge.store import Store
-from marc.build import build_record, parse_copy_source_note
+from marc.build import build_record
 from marc.group import group_titles, rejection_outcome
 from marc.io import read_records, write_marcxml, write_mrc
 from marc.model import Book, Outcome, SourceRef, Status, Title
@@ -108,9 +108,9 @@ def records(
 
         conversion.numbering = report = AssignReport()
         stream = assign_accessions(stream, store, config, report=report)
-    for record in stream:
-        _collect_accessions(record, conversion.accessions)
-        yield record
+        yield from _collect_accessions(stream, conversion)
+        return
+    yield from stream
 
 
 def _classified(
@@ -141,13 +141,15 @@ def _record_id(title: Title) -> str:
     return record_id(title)
 
 
-def _collect_accessions(record: Record, into: dict[SourceRef, list[str]]) -> None:
-    for item in record.get_fields("952"):
-        accession = item.get("i")
-        note = item.get("x")
-        source = parse_copy_source_note(note) if note else None
-        if accession and source:
-            into.setdefault(source, []).append(accession)
+def _collect_accessions(stream: Iterable[Record], conversion: Conversion) -> Iterator[Record]:
+    """Note each input row's accession numbers (records come 1:1, in title order)."""
+    into = conversion.accessions
+    for title, record in zip(conversion.titles, stream, strict=True):
+        for copy, item in zip(title.copies, record.get_fields("952"), strict=True):
+            accession = item.get("i")
+            if accession:
+                into.setdefault(copy.source, []).append(accession)
+        yield record
 
 
 LIST_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt"})
@@ -166,16 +168,19 @@ def load_records(path: Path, config: Config, *, store: Store | None) -> Iterator
 
 
 def write_outputs(records: Iterable[Record], out: Path, marcxml: Path | None = None) -> int:
-    """Write ISO 2709 (and MARCXML) in one pass; files appear only when complete."""
+    """Write records built here (NFC by construction) as ISO 2709 and MARCXML in one pass.
+
+    The files appear only when complete.
+    """
     parts = [out.with_name(out.name + ".part")]
     if marcxml is not None:
         parts.append(marcxml.with_name(marcxml.name + ".part"))
     try:
         if marcxml is None:
-            count = write_mrc(records, parts[0])
+            count = write_mrc(records, parts[0], nfc=True)
         else:
             with parts[0].open("wb") as handle:
-                count = write_marcxml(_tee_iso2709(records, handle), parts[1])
+                count = write_marcxml(_tee_iso2709(records, handle), parts[1], nfc=True)
         os.replace(parts[0], out)
         if marcxml is not None:
             os.replace(parts[1], marcxml)

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-
+from koha_bridge.xlsx import Table, lines_sheet, workbook
 from marc.model import Status
 from marc.pipeline import Conversion, accession_ranges
 
@@ -18,9 +14,15 @@ STATUS_VI = {
     Status.REJECTED: "Bị loại",
 }
 
-DETAIL_HEADINGS = (
-    "Tệp", "Trang tính", "Dòng", "Kết quả", "Nhan đề", "Số bản",
-    "Gộp vào dòng", "Số ĐKCB", "Lý do loại", "Cảnh báo", "Ghi chú khi đọc",
+DETAIL_COLUMNS = (
+    ("Tệp", 24), ("Trang tính", 16), ("Dòng", 7), ("Kết quả", 11), ("Nhan đề", 50),
+    ("Số bản", 8), ("Gộp vào dòng", 14), ("Số ĐKCB", 30), ("Lý do loại", 50),
+    ("Cảnh báo", 60), ("Ghi chú khi đọc", 50),
+)
+SKIPPED_COLUMNS = (("Tệp", 24), ("Trang tính", 16), ("Dòng", 7), ("Lý do", 60))
+SHEETS_COLUMNS = (
+    ("Tệp", 24), ("Trang tính", 16), ("Dòng tiêu đề", 12), ("Bảng mã", 12),
+    ("Cột đã nhận", 60), ("Cột không nhận ra", 40), ("Ghi chú", 60),
 )
 
 
@@ -60,67 +62,32 @@ def rejection_lines(conversion: Conversion, limit: int = 20) -> list[str]:
 
 def write_report(conversion: Conversion, path: Path) -> None:
     """Write the XLSX report: summary, one line per data row, skipped rows, sheets read."""
-    workbook = Workbook(write_only=True)
-    _summary_sheet(workbook.create_sheet("Tổng hợp"), conversion)
-    _detail_sheet(workbook.create_sheet("Chi tiết"), conversion)
-    _skipped_sheet(workbook.create_sheet("Dòng bỏ qua"), conversion)
-    _sheets_sheet(workbook.create_sheet("Trang tính đã đọc"), conversion)
-    workbook.save(path)
-
-
-def _heading(sheet: WriteOnlyWorksheet, titles: tuple[str, ...]) -> None:
-    cells = []
-    for title in titles:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    sheet.append(cells)
-
-
-def _summary_sheet(sheet: WriteOnlyWorksheet, conversion: Conversion) -> None:
-    sheet.column_dimensions["A"].width = 90
-    _heading(sheet, ("Báo cáo chuyển đổi danh sách sách sang MARC21",))
-    for line in summary_lines(conversion):
-        sheet.append([line.strip()])
-
-
-def _detail_sheet(sheet: WriteOnlyWorksheet, conversion: Conversion) -> None:
-    widths = (24, 16, 7, 11, 50, 8, 14, 30, 50, 60, 50)
-    for letter, width in zip("ABCDEFGHIJK", widths, strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    _heading(sheet, DETAIL_HEADINGS)
-    for o in conversion.outcomes:
-        sheet.append([
-            o.source.file,
-            o.source.sheet or "",
-            o.source.row,
-            STATUS_VI[o.status],
-            o.title,
-            o.copies or None,
-            o.merged_into.row if o.merged_into else None,
-            accession_ranges(conversion.accessions.get(o.source, [])),
-            "; ".join(o.reasons),
-            "; ".join(o.warnings),
-            "; ".join(conversion.notes.get(o.source, ())),
-        ])
-
-
-def _skipped_sheet(sheet: WriteOnlyWorksheet, conversion: Conversion) -> None:
-    _heading(sheet, ("Tệp", "Trang tính", "Dòng", "Lý do"))
-    for s in conversion.skipped:
-        sheet.append([s.source.file, s.source.sheet or "", s.source.row, s.reason])
-
-
-def _sheets_sheet(sheet: WriteOnlyWorksheet, conversion: Conversion) -> None:
-    _heading(
-        sheet,
-        ("Tệp", "Trang tính", "Dòng tiêu đề", "Bảng mã", "Cột đã nhận", "Cột không nhận ra",
-         "Ghi chú"),
-    )
-    for s in conversion.sheets:
-        mapping = ", ".join(f"{k} → {v}" for k, v in s.mapping.items())
-        sheet.append([
-            s.file, s.sheet or "", s.header_row, s.encoding or "", mapping,
-            ", ".join(s.unmapped), "; ".join(s.notes),
-        ])
+    with workbook(path) as book:
+        lines_sheet(book, "Tổng hợp",
+                    ["Báo cáo chuyển đổi danh sách sách sang MARC21",
+                     *(line.strip() for line in summary_lines(conversion))], width=90)
+        details = Table(book, "Chi tiết", DETAIL_COLUMNS)
+        for o in conversion.outcomes:
+            details.append([
+                o.source.file,
+                o.source.sheet or "",
+                o.source.row,
+                STATUS_VI[o.status],
+                o.title,
+                o.copies or None,
+                o.merged_into.row if o.merged_into else None,
+                accession_ranges(conversion.accessions.get(o.source, [])),
+                "; ".join(o.reasons),
+                "; ".join(o.warnings),
+                "; ".join(conversion.notes.get(o.source, ())),
+            ])
+        skipped = Table(book, "Dòng bỏ qua", SKIPPED_COLUMNS)
+        for s in conversion.skipped:
+            skipped.append([s.source.file, s.source.sheet or "", s.source.row, s.reason])
+        sheets = Table(book, "Trang tính đã đọc", SHEETS_COLUMNS)
+        for sheet in conversion.sheets:
+            mapping = ", ".join(f"{k} → {v}" for k, v in sheet.mapping.items())
+            sheets.append([
+                sheet.file, sheet.sheet or "", sheet.header_row, sheet.encoding or "", mapping,
+                ", ".join(sheet.unmapped), "; ".join(sheet.notes),
+            ])

@@ -116,3 +116,18 @@ def test_demo_bundles_the_sample_and_writes_every_output(runner, tmp_path: Path)
                  "nhan-gay.pdf", "nhan-ma-vach.pdf"):
         assert (out / name).stat().st_size > 0, name
         assert name in result.output
+
+
+def test_nfd_input_comes_out_nfc(runner, tmp_path: Path) -> None:
+    import unicodedata
+
+    source = tmp_path / "nfd.csv"
+    text = "Tên sách;Tác giả;Số lượng\nTiếng Việt lớp 2;Nguyễn Thị Ngọc Ánh;1\n"
+    source.write_text(unicodedata.normalize("NFD", text), encoding="utf-8")
+    out, xml = tmp_path / "o.mrc", tmp_path / "o.xml"
+    result = runner.invoke(cli, ["--db", str(tmp_path / "kb.sqlite"), "acquisitions", "convert",
+                                 str(source), "--out", str(out), "--marcxml", str(xml)])
+    assert result.exit_code == 0, result.output
+    for data in (out.read_bytes().decode("utf-8"), xml.read_text(encoding="utf-8")):
+        assert unicodedata.is_normalized("NFC", data)
+        assert "Nguyễn Thị Ngọc Ánh" in data
