@@ -18,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from classification.labels.data import LabelItem, LabelReport, nfc
 from classification.labels.fonts import Fonts, TextFitter, fonts_for
-from classification.labels.layout import Box, Sheet, open_canvas, placements
+from classification.labels.layout import Box, Sheet, draw_sheets
 from koha_bridge.config import LabelsConfig
 
 _PITCH = 1.2
@@ -72,15 +72,10 @@ class BarcodeRenderer:
                     f"Biểu ghi {item.record_id} ({item.title}): bản sách không có số ĐKCB "
                     "hay mã vạch (952 $i/$p), không in nhãn mã vạch"
                 )
-        canvas = open_canvas(out, self.sheet, "Nhãn mã vạch")
-        page = 0
-        boxes = placements(len(drawable), self.sheet, skip)
-        for item, (page_no, box) in zip(drawable, boxes, strict=True):
-            if page_no != page:
-                canvas.showPage()
-                page = page_no
-            self._draw(canvas, item, box, report)
-        canvas.save()
+        pages = draw_sheets(
+            out, self.sheet, "Nhãn mã vạch", drawable,
+            lambda canvas, item, box: self._draw(canvas, item, box, report), skip,
+        )
         if self.shortened:
             sample = "; ".join(self.shortened[:5])
             report.warnings.append(
@@ -93,7 +88,7 @@ class BarcodeRenderer:
                 f"quét (ví dụ: {', '.join(self.thin[:5])}); hãy chọn tờ nhãn rộng hơn"
             )
         report.labels = len(drawable)
-        report.pages = page + 1 if drawable else 0
+        report.pages = pages
         return report
 
     def _draw(self, canvas: Canvas, item: LabelItem, box: Box, report: LabelReport) -> None:

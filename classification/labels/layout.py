@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from reportlab.lib.pagesizes import A4, A5, LETTER
 from reportlab.lib.units import mm
@@ -19,6 +20,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from koha_bridge.config import LabelsConfig
 from koha_bridge.exceptions import ConfigError
+
+T = TypeVar("T")
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PAGE_SIZES: dict[str, tuple[float, float]] = {
@@ -202,6 +205,26 @@ def placements(count: int, sheet: Sheet, skip: int = 0) -> list[tuple[int, Box]]
         page, slot = divmod(index, sheet.per_page)
         result.append((page, boxes[slot]))
     return result
+
+
+def draw_sheets(
+    out: Path | BinaryIO,
+    sheet: Sheet,
+    title: str,
+    items: Sequence[T],
+    draw: Callable[[Canvas, T, Box], None],
+    skip: int = 0,
+) -> int:
+    """Draw one label per item across as many sheets as needed; returns the page count."""
+    canvas = open_canvas(out, sheet, title)
+    page = 0
+    for item, (page_no, box) in zip(items, placements(len(items), sheet, skip), strict=True):
+        if page_no != page:
+            canvas.showPage()
+            page = page_no
+        draw(canvas, item, box)
+    canvas.save()
+    return page + 1 if items else 0
 
 
 def open_canvas(out: Path | BinaryIO, sheet: Sheet, title: str) -> Canvas:

@@ -22,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from classification.labels.data import LabelItem, LabelReport
 from classification.labels.fonts import Fonts, TextFitter, fonts_for
-from classification.labels.layout import DATA_DIR, Box, Sheet, open_canvas, placements
+from classification.labels.layout import DATA_DIR, Box, Sheet, draw_sheets
 from koha_bridge.config import LabelsConfig
 from koha_bridge.exceptions import ConfigError
 
@@ -106,18 +106,12 @@ class SpineRenderer:
 
     def render(self, items: Sequence[LabelItem], out: Path | BinaryIO, skip: int) -> LabelReport:
         report = LabelReport()
-        canvas = open_canvas(out, self.sheet, "Nhãn gáy sách")
         self.base = self._base_size(items)
-        page = 0
-        boxes = placements(len(items), self.sheet, skip)
-        for item, (page_no, box) in zip(items, boxes, strict=True):
-            if page_no != page:
-                canvas.showPage()
-                page = page_no
-            self._draw(canvas, item, box, report)
-        canvas.save()
+        report.pages = draw_sheets(
+            out, self.sheet, "Nhãn gáy sách", items,
+            lambda canvas, item, box: self._draw(canvas, item, box, report), skip,
+        )
         report.labels = len(items)
-        report.pages = page + 1
         return report
 
     def _text_lines(self, item: LabelItem) -> list[tuple[str, str, float]]:
