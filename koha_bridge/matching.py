@@ -11,31 +11,22 @@ duplicate finder on ``POST /biblios`` is the last net.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 import isbnlib
 from pymarc import Record
 
-_NON_WORD = re.compile(r"[^\w]+")
+from marc.names import fold
+
 _YEAR = re.compile(r"\d{4}")
 _JOINERS = re.compile(r"[\s\-‐‑–]+")
 _CODE = re.compile(r"(?<!\d)(?:97[89]\d{10}|\d{9}[\dX])(?![\dX])")
 
 
-def fold(text: str | None) -> str:
-    """Lower case, no diacritics (đ → d), punctuation to single spaces."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return _NON_WORD.sub(" ", text).strip()
-
-
 def match_key(title: str | None, author: str | None, year: str | int | None) -> str:
     found = _YEAR.search(str(year)) if year else None
-    return "|".join((fold(title), fold(author), found.group(0) if found else ""))
+    return "|".join((fold(title or ""), fold(author or ""), found.group(0) if found else ""))
 
 
 def isbn_key(text: str) -> str | None:
