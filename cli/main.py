@@ -30,6 +30,7 @@ SUBCOMMANDS = {
     "acquisitions": "cli.acq",
     "classify": "cli.classify",
     "config": "cli.config_cmd",
+    "db": "cli.db",
     "demo": "cli.demo",
     "koha": "cli.koha",
     "labels": "cli.labels",

@@ -26,7 +26,9 @@ Tracer = Callable[[str, Sequence[Any]], None]
 class Store:
     """A thin wrapper around one ``sqlite3.Connection`` with nested transactions."""
 
-    def __init__(self, path: Path | str, *, tracer: Tracer | None = None) -> None:
+    def __init__(
+        self, path: Path | str, *, tracer: Tracer | None = None, migrate: bool = True
+    ) -> None:
         self.path = Path(path)
         self.tracer = tracer
         self._lock = threading.RLock()
@@ -42,7 +44,8 @@ class Store:
             self.conn.execute("PRAGMA busy_timeout=60000")
         except sqlite3.Error as exc:
             raise StoreError(f"Không mở được kho dữ liệu {self.path}: {exc}") from exc
-        self.migrate()
+        if migrate:
+            self.migrate()
 
     # -- transactions -------------------------------------------------------------
     @contextmanager

@@ -80,3 +80,29 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     ci = (repo / ".ci" / "run").read_text(encoding="utf-8")
     command = "scripts/setup && scripts/check"
     assert f"\n{command}\n" in readme and f"\n{command}\n" in ci
+
+
+def test_db_migrate_lists_then_applies_pending_steps(runner, tmp_path: Path) -> None:
+    from koha_bridge.migrations import MIGRATIONS
+
+    db = str(tmp_path / "kb.sqlite")
+    listed = runner.invoke(cli, ["--db", db, "db", "migrate", "--list"], catch_exceptions=False)
+    assert listed.exit_code == 0
+    assert listed.output.count("[chờ]") == len(MIGRATIONS)
+    applied = runner.invoke(cli, ["--db", db, "db", "migrate"], catch_exceptions=False)
+    assert f"Đã áp dụng {len(MIGRATIONS)}" in applied.output
+    again = runner.invoke(cli, ["--db", db, "db", "migrate", "--list"], catch_exceptions=False)
+    assert "[chờ]" not in again.output
+    assert again.output.count("[đã áp dụng]") == len(MIGRATIONS)
+
+
+def test_store_backs_up_before_migrating_an_existing_file(tmp_path: Path, monkeypatch) -> None:
+    from koha_bridge import store as store_module
+
+    path = tmp_path / "kb.sqlite"
+    Store(path).close()
+    step = ("999_test_step", lambda conn: conn.execute("CREATE TABLE t (x)"))
+    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, step])
+    with Store(path) as store:
+        assert "999_test_step" in store.applied_migrations()
+    assert list(tmp_path.glob("kb.sqlite.bak-*"))
