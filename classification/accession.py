@@ -22,6 +22,8 @@ Rules
     number. Voiding a number detaches it from its key, so that key gets a new one.
 
 Use one ``AccessionBook(store, config)`` per run; its methods are the public API.
+``allocate_many`` numbers many records' copies at once (one ``take`` per series, one
+insert), with the same outcome as ``allocate`` called for each in turn.
 Formats live in ``accession_format``, the store's series rows in ``accession_series``.
 Schema (migration ``002_accession``): ``accession_series`` (one row per series, with
 ``next_number``; title rows carry ``parent``, ``record_id``, ``title_number``) and
@@ -33,17 +35,23 @@ assigned|void, void_reason, voided_at, created_at, updated_at).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, NamedTuple
 
-from classification.accession_format import TITLE_COPY_WIDTH, AccessionFormat
+from classification.accession_format import (
+    TEXTBOOK_CATEGORY,
+    TITLE_COPY_WIDTH,
+    AccessionFormat,
+)
 from classification.accession_series import (
     BARCODE_SERIES,
     Series,
     ensure_barcode_series,
     get_series,
     insert_title,
+    insert_titles,
     last_given,
     next_free,
     now,
@@ -58,12 +66,35 @@ from koha_bridge.config import Config
 from koha_bridge.exceptions import AccessionError
 from koha_bridge.store import Store
 
-_COLUMNS = "accession, barcode, series, number, item_key, record_id, status, created_at"
-_INSERT = (
-    "INSERT INTO accessions (accession, barcode, series, number, barcode_number, item_key,"
-    " record_id, origin, status, void_reason, voided_at, created_at, updated_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_FIELDS = (
+    "accession", "barcode", "series", "number", "barcode_number", "item_key", "record_id",
+    "origin", "status", "void_reason", "voided_at", "created_at", "updated_at",
 )
+_COLUMNS = ", ".join(_FIELDS)
+_INSERT_ROW = f"INSERT INTO accessions ({_COLUMNS}) VALUES ({', '.join('?' * len(_FIELDS))})"
+#: New numbers: (accession, barcode, series, number, barcode_number, item_key, record_id,
+#: stamp); with ``_INSERT_PLAIN`` the barcode is the accession and there is no barcode_number.
+_INSERT = (
+    f"INSERT INTO accessions ({_COLUMNS}) VALUES"
+    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'allocated', 'assigned', NULL, NULL, ?8, ?8)"
+)
+_INSERT_PLAIN = (
+    f"INSERT INTO accessions ({_COLUMNS}) VALUES"
+    " (?1, ?1, ?2, ?3, NULL, ?4, ?5, 'allocated', 'assigned', NULL, NULL, ?6, ?6)"
+)
+_KEYS_PER_QUERY = 900
+
+#: What ``allocate_many`` gives one copy: (accession, barcode, reused).
+Issued = tuple[str, str | None, bool]
+
+
+class Request(NamedTuple):
+    """One ``allocate`` call: copies of one record in one category."""
+
+    category: str
+    item_keys: Sequence[str | None]
+    record_id: str | None = None
+    barcodes: Sequence[str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -121,53 +152,26 @@ class AccessionBook:
         each copy's existing barcode to keep (None: make one). Textbooks numbered per
         title need ``record_id``. All in one transaction.
         """
-        keys = list(item_keys)
-        given = list(barcodes) if barcodes is not None else [None] * len(keys)
-        if len(given) != len(keys):
-            raise ValueError("barcodes and item_keys differ in length")
-        fresh: dict[int, Allocation] = {}
         with self.store.atomic() as conn:
-            known = self._by_keys(conn, [k for k in keys if k is not None])
-            order: list[int] = []
-            seen: set[str] = set()
-            for i, key in enumerate(keys):
-                if key is None or (key not in known and key not in seen):
-                    order.append(i)
-                    if key is not None:
-                        seen.add(key)
-            if order:
-                self._check_free(conn, [given[i] for i in order])
-                series = self._series_for(conn, category, record_id)
-                numbers = self._take(conn, series, len(order))
-                need_barcode = [i for i in order if given[i] is None]
-                codes = self._new_barcodes(conn, len(need_barcode))  # [] unless numeric
-                made = dict(zip(need_barcode, codes, strict=False))
-                stamp = now()
-                rows = []
-                for i, number in zip(order, numbers, strict=True):
-                    accession = series.format(number)
-                    barcode, barcode_number = given[i], None
-                    if barcode is None:
-                        barcode, barcode_number = made.get(i, (accession, None))
-                    elif self.barcodes is not None:
-                        barcode_number = self.barcodes.parse(barcode)
-                    fresh[i] = Allocation(accession, barcode, series.key, number, keys[i],
-                                          record_id, "assigned", stamp)
-                    rows.append((accession, barcode, series.key, number, barcode_number,
-                                 keys[i], record_id, "allocated", "assigned", None, None,
-                                 stamp, stamp))
-                try:
-                    conn.executemany(_INSERT, rows)
-                except sqlite3.IntegrityError as exc:
-                    raise AccessionError(f"Không ghi được số ĐKCB vào kho: {exc}") from exc
-        result: list[Allocation] = []
-        for i, key in enumerate(keys):
-            if i in fresh:
-                result.append(fresh[i])
-            else:
-                assert key is not None
-                result.append(known[key] if key in known else result[keys.index(key)])
-        return result
+            issued = self._issue(conn, [Request(category, item_keys, record_id, barcodes)])
+            rows: dict[str, sqlite3.Row] = {}
+            accessions = list({accession for accession, _, _ in issued})
+            for start in range(0, len(accessions), _KEYS_PER_QUERY):
+                chunk = accessions[start:start + _KEYS_PER_QUERY]
+                rows.update((r[0], r) for r in conn.execute(
+                    f"SELECT {_COLUMNS} FROM accessions WHERE accession IN"
+                    f" ({', '.join('?' * len(chunk))})", chunk,
+                ))
+        return [_allocation(rows[accession], reused=reused) for accession, _, reused in issued]
+
+    def allocate_many(self, requests: Sequence[Request]) -> list[Issued]:
+        """``allocate`` for many requests in one transaction, as if made one after another.
+
+        Returns ``(accession, barcode, reused)`` for every copy, requests and copies in
+        order. The numbers of a series (and the barcodes) are taken in one step for all.
+        """
+        with self.store.atomic() as conn:
+            return self._issue(conn, requests)
 
     def register(
         self,
@@ -203,7 +207,7 @@ class AccessionBook:
                 barcode = None
             barcode_number = self.barcodes.parse(barcode) if self.barcodes and barcode else None
             stamp = now()
-            conn.execute(_INSERT, (accession, barcode, series, number, barcode_number, item_key,
+            conn.execute(_INSERT_ROW, (accession, barcode, series, number, barcode_number, item_key,
                                    record_id, "registered", "assigned", None, None, stamp, stamp))
             return "registered"
 
@@ -242,7 +246,7 @@ class AccessionBook:
                 if parsed is None:
                     raise AccessionError(f"{accession!r} không thuộc dãy số ĐKCB nào")
                 series, number = parsed
-                conn.execute(_INSERT, (accession, None, series, number, None, None, None,
+                conn.execute(_INSERT_ROW, (accession, None, series, number, None, None, None,
                                        "voided", "void", reason, stamp, stamp, stamp))
             got = conn.execute(
                 f"SELECT {_COLUMNS} FROM accessions WHERE accession = ? OR barcode = ?",
@@ -314,18 +318,147 @@ class AccessionBook:
         return states
 
     # -- internals ----------------------------------------------------------------------
-    def _by_keys(self, conn: sqlite3.Connection, keys: list[str]) -> dict[str, Allocation]:
-        found: dict[str, Allocation] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
+    def _by_keys(
+        self, conn: sqlite3.Connection, keys: list[str]
+    ) -> dict[str, tuple[str, str | None]]:
+        """(accession, barcode) of the keys that hold a number (assigned), by key."""
+        found: dict[str, tuple[str, str | None]] = {}
+        cursor = conn.cursor()
+        cursor.row_factory = None
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
+            chunk = keys[start:start + _KEYS_PER_QUERY]
             marks = ", ".join("?" * len(chunk))
-            for row in conn.execute(
-                f"SELECT {_COLUMNS} FROM accessions"
+            for key, accession, barcode in cursor.execute(
+                "SELECT item_key, accession, barcode FROM accessions"
                 f" WHERE status = 'assigned' AND item_key IN ({marks})",
                 chunk,
             ):
-                found[row["item_key"]] = _allocation(row, reused=True)
+                found[key] = (accession, barcode)
         return found
+
+    def _issue(self, conn: sqlite3.Connection, requests: Sequence[Request]) -> list[Issued]:
+        """What every copy of ``requests`` gets, requests and copies in order.
+
+        Requests without given barcodes are numbered together (``_issue_run``); one with
+        given barcodes alone, after the ones before it are written, so that the barcode
+        checks and the barcode series see exactly what one-by-one allocation would.
+        """
+        for request in requests:
+            if request.barcodes is not None and len(request.barcodes) != len(request.item_keys):
+                raise ValueError("barcodes and item_keys differ in length")
+        held = self._by_keys(conn, [k for r in requests for k in r.item_keys if k is not None])
+        issued: list[Issued] = []
+        run: list[Request] = []
+        for request in requests:
+            if request.barcodes is not None and any(request.barcodes):
+                self._issue_run(conn, run, held, issued)
+                self._issue_run(conn, [request], held, issued)
+                run = []
+            else:
+                run.append(request)
+        self._issue_run(conn, run, held, issued)
+        return issued
+
+    def _issue_run(
+        self, conn: sqlite3.Connection, run: list[Request],
+        held: dict[str, tuple[str, str | None]], issued: list[Issued],
+    ) -> None:
+        """Number ``run`` with one ``take`` per series and one insert, adding what each copy
+        gets to ``issued``; ``held`` (key → accession and barcode) gets the new keys."""
+        new: list[bool] = []  # per copy: gets a new number
+        series_of_request: list[Series | None] = []
+        need: dict[str, int] = {}
+        shapes: dict[str, Series] = {}
+        claimed: dict[str, int] = {}  # key → the request of this run that numbers it
+        titled: dict[str, int] = {}  # textbook numbered per title: record id → new copies
+        barcodes_needed = 0
+        for n, request in enumerate(run):
+            start = len(new)
+            for key in request.item_keys:
+                fresh = key is None or (key not in held and key not in claimed)
+                new.append(fresh)
+                if fresh and key is not None:
+                    claimed[key] = n
+            count = sum(new[start:])
+            series = None
+            if count:
+                given = request.barcodes
+                if given is not None:
+                    mine = [b for b, f in zip(given, new[start:], strict=True) if f]
+                    self._check_free(conn, mine)
+                    barcodes_needed += mine.count(None)
+                else:
+                    barcodes_needed += count
+                if self.format.numbers_titles(request.category):
+                    if not request.record_id:
+                        raise AccessionError(
+                            "Đánh số sách giáo khoa theo đầu sách cần mã biểu ghi (001)"
+                        )
+                    titled[request.record_id] = titled.get(request.record_id, 0) + count
+                else:
+                    series = self._ensure_category(conn, request.category)
+                    need[series.key] = need.get(series.key, 0) + count
+                    shapes[series.key] = series
+            series_of_request.append(series)
+        numbers: dict[str, Iterator[int]] = {}
+        if titled:
+            titles = self._titles(conn, titled)
+            for textbook, (series, created) in titles.items():
+                if created:  # a new title's copies are numbered from 1
+                    numbers[series.key] = iter(range(1, titled[textbook] + 1))
+                else:
+                    need[series.key], shapes[series.key] = titled[textbook], series
+            for n, request in enumerate(run):
+                if request.record_id in titled and self.format.numbers_titles(request.category):
+                    series_of_request[n] = titles[request.record_id][0]
+        for key, count in need.items():
+            numbers[key] = iter(self._take(conn, shapes[key], count))
+        made = iter(self._new_barcodes(conn, barcodes_needed))  # empty unless numeric
+        numeric = self.barcodes
+        plain = numeric is None and all(r.barcodes is None for r in run)
+        stamp = now()
+        rows: list[tuple[Any, ...]] = []
+        add, give = rows.append, issued.append
+        numbered: dict[str, Issued] = {}
+        fresh_copies = iter(new)
+        for n, (request, series) in enumerate(zip(run, series_of_request, strict=True)):
+            given, rid = request.barcodes, request.record_id
+            if series is not None:
+                prefix, width, key_of = series.prefix, series.width, series.key
+                taking = numbers[key_of]
+            for i, key in enumerate(request.item_keys):
+                if next(fresh_copies):
+                    number = next(taking)
+                    accession = prefix + str(number).zfill(width)
+                    if plain:
+                        barcode: str | None = accession
+                        add((accession, key_of, number, key, rid, stamp))
+                    else:
+                        barcode = given[i] if given is not None else None
+                        if barcode is None:
+                            barcode, barcode_number = next(made) if numeric else (accession, None)
+                        else:
+                            barcode_number = numeric.parse(barcode) if numeric else None
+                        add((accession, barcode, key_of, number, barcode_number, key, rid,
+                             stamp))
+                    issue = (accession, barcode, False)
+                    if key is not None:
+                        numbered[key] = issue
+                elif key in numbered:  # numbered in this run: by this request or an earlier one
+                    issue = numbered[key]
+                    if claimed[key] != n:
+                        issue = (issue[0], issue[1], True)
+                else:
+                    assert key is not None
+                    accession, barcode = held[key]
+                    issue = (accession, barcode, True)
+                give(issue)
+        for key, (accession, barcode, _) in numbered.items():
+            held[key] = (accession, barcode)
+        try:
+            conn.executemany(_INSERT_PLAIN if plain else _INSERT, rows)
+        except sqlite3.IntegrityError as exc:
+            raise AccessionError(f"Không ghi được số ĐKCB vào kho: {exc}") from exc
 
     def _check_free(self, conn: sqlite3.Connection, barcodes: list[str | None]) -> None:
         seen: set[str] = set()
@@ -353,18 +486,30 @@ class AccessionBook:
             self._ensured.add(code)
         return series
 
-    def _series_for(
-        self, conn: sqlite3.Connection, category: str, record_id: str | None
-    ) -> Series:
-        parent = self._ensure_category(conn, category)
-        if not self.format.numbers_titles(category):
-            return parent
-        if not record_id:
-            raise AccessionError("Đánh số sách giáo khoa theo đầu sách cần mã biểu ghi (001)")
-        row = title_series(conn, parent.key, record_id=record_id)
-        if row is not None:
-            return series_of(row)
-        return self._new_title(conn, parent, record_id, self._take(conn, parent, 1)[0])
+    def _titles(
+        self, conn: sqlite3.Connection, wanted: dict[str, int]
+    ) -> dict[str, tuple[Series, bool]]:
+        """The copy series of the textbook titles ``wanted`` (record id → copies to number,
+        in order of first need); a new title (True) has those copy numbers taken already."""
+        parent = self._ensure_category(conn, TEXTBOOK_CATEGORY)
+        found: dict[str, tuple[Series, bool]] = {}
+        rids = list(wanted)
+        for start in range(0, len(rids), _KEYS_PER_QUERY):
+            chunk = rids[start:start + _KEYS_PER_QUERY]
+            for row in conn.execute(
+                "SELECT * FROM accession_series WHERE parent = ? AND record_id IN"
+                f" ({', '.join('?' * len(chunk))})", [parent.key, *chunk],
+            ):
+                found[row["record_id"]] = (series_of(row), False)
+        fresh = [rid for rid in rids if rid not in found]
+        if fresh:
+            made = insert_titles(conn, parent.key, self.format.title_separator,
+                                 TITLE_COPY_WIDTH, [
+                (self.format.title_stem(parent.key, title), rid, title, wanted[rid] + 1)
+                for rid, title in zip(fresh, self._take(conn, parent, len(fresh)), strict=True)
+            ])
+            found.update((rid, (series, True)) for rid, series in zip(fresh, made, strict=True))
+        return found
 
     def _new_title(
         self, conn: sqlite3.Connection, parent: Series, record_id: str, title: int
@@ -417,15 +562,16 @@ class AccessionBook:
 
 
 def _allocation(row: sqlite3.Row, *, reused: bool = False) -> Allocation:
+    """An ``Allocation`` from a row in ``_FIELDS`` order."""
     return Allocation(
-        accession=row["accession"],
-        barcode=row["barcode"],
-        series=row["series"],
-        number=row["number"],
-        item_key=row["item_key"],
-        record_id=row["record_id"],
-        status=row["status"],
-        created_at=row["created_at"],
+        accession=row[0],
+        barcode=row[1],
+        series=row[2],
+        number=row[3],
+        item_key=row[5],
+        record_id=row[6],
+        status=row[8],
+        created_at=row[11],
         reused=reused,
     )
 

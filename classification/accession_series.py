@@ -68,13 +68,23 @@ def insert_title(
     record_id: str, title: int,
 ) -> Series:
     """The copy series ``stem`` of textbook ``record_id``, title number ``title`` of ``parent``."""
+    return insert_titles(conn, parent, separator, width, [(stem, record_id, title, 1)])[0]
+
+
+def insert_titles(
+    conn: sqlite3.Connection, parent: str, separator: str, width: int,
+    titles: list[tuple[str, str, int, int]],
+) -> list[Series]:
+    """Copy series of textbook titles of ``parent``: (stem, record id, title, next_number)."""
     stamp = now()
-    conn.execute(
-        "INSERT INTO accession_series (series, kind, prefix, width, parent, record_id,"
-        " title_number, created_at, updated_at) VALUES (?, 'title', ?, ?, ?, ?, ?, ?, ?)",
-        (stem, stem + separator, width, parent, record_id, title, stamp, stamp),
+    conn.executemany(
+        "INSERT INTO accession_series (series, kind, prefix, width, next_number, parent,"
+        " record_id, title_number, created_at, updated_at)"
+        " VALUES (?, 'title', ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(stem, stem + separator, width, next_number, parent, record_id, title, stamp, stamp)
+         for stem, record_id, title, next_number in titles],
     )
-    return Series(stem, "title", stem + separator, width)
+    return [Series(stem, "title", stem + separator, width) for stem, _, _, _ in titles]
 
 
 def title_series(

@@ -8,7 +8,11 @@ keeps it (and its $p); a number of ours found there is recorded as taken. With
 copied to $i and kept the same way. The copy's series is the category whose
 collection code (or code) is 952 $8, else whose item type is 952 $y. Records are
 numbered in batches, one store transaction per batch, and leave the stage only
-after their numbers are committed. Problems (unknown category, a number or barcode
+after their numbers are committed. Within a batch, the copies to number are numbered
+together (``AccessionBook.allocate_many``: one lookup of their keys, one ``take`` per
+series, one insert); before a record whose copies bring a number or barcode of their
+own reads the store, the copies before it are numbered, so the outcome is exactly
+that of numbering record by record. Problems (unknown category, a number or barcode
 held by another copy) go to ``AssignReport.problems``; no new number is given then.
 """
 
@@ -16,10 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 from pymarc import Field, Record, Subfield
 
-from classification.accession import AccessionBook
+from classification.accession import AccessionBook, Request
 from classification.barcodes import code128_problem
 from koha_bridge.config import Config
 from koha_bridge.store import Store
@@ -43,10 +48,11 @@ class AssignReport:
 
 def item_key(record_id: str, item: Field, ordinal: int) -> str:
     """The idempotency key of one copy (``ordinal`` counts the record's 952s from 1)."""
-    note = item.get("x")
-    if note:
-        return f"{record_id}|{note}|{item.get('t') or ''}"
-    return f"{record_id}|{ordinal}"
+    return _key(record_id, item.get("x"), item.get("t"), ordinal)
+
+
+def _key(record_id: str, note: str | None, copy: str | None, ordinal: int) -> str:
+    return f"{record_id}|{note}|{copy or ''}" if note else f"{record_id}|{ordinal}"
 
 
 def assign_accessions(
@@ -72,61 +78,88 @@ def assign_accessions(
 
 
 class _Stage:
+    """Numbers records; copies of records that need no store reads are numbered together."""
+
     def __init__(self, book: AccessionBook, config: Config, report: AssignReport) -> None:
         self.book = book
         self.report = report
         self.barcode_is_accession = config.accession.barcode == "accession"
-        self.categories: dict[str, str] = {}
+        self.by_collection: dict[str | None, str] = {}  # 952 $8 → category
+        self.by_type: dict[str | None, str] = {}  # 952 $y → category
         for cat in config.categories:
-            self.categories.setdefault(f"8:{cat.collection}", cat.code)
-            self.categories.setdefault(f"8:{cat.code}", cat.code)
-            self.categories.setdefault(f"y:{cat.item_type}", cat.code)
+            self.by_collection.setdefault(cat.collection, cat.code)
+            self.by_collection.setdefault(cat.code, cat.code)
+            self.by_type.setdefault(cat.item_type, cat.code)
+        self.requests: list[Request] = []  # not numbered yet
+        self.items: list[Field] = []  # their 952s, in order
+        self.own: list[bool] = []  # per 952: it has a barcode ($p) of its own
 
     def flush(self, records: list[Record]) -> list[Record]:
         with self.book.store.atomic():
             for record in records:
                 self.number(record)
+            self.allocate()
         return records
 
+    def allocate(self) -> None:
+        """Number the pending requests together and write the numbers into their 952s."""
+        if not self.requests:
+            return
+        reused = 0
+        given = self.book.allocate_many(self.requests)
+        for item, own, (accession, barcode, again) in zip(self.items, self.own, given,
+                                                          strict=True):
+            _fill(item, accession, None if own else barcode)
+            reused += again
+        self.report.reused += reused
+        self.report.assigned += len(given) - reused
+        self.requests, self.items, self.own = [], [], []
+
     def number(self, record: Record) -> None:
+        """Check one record's copies; those to number join the pending requests."""
         report = self.report
         report.records += 1
         control = record.get("001")
         rid = control.data.strip() if control is not None and control.data else None
-        title = record.title or "?"
-        where = f"{rid or 'biểu ghi không có 001'} «{title}»"
-        if rid is None and record.get_fields("952"):
+        items = record.get_fields("952")
+        if rid is None and items:
             report.problems.append(
-                f"{where}: không có mã biểu ghi (001), số ĐKCB sẽ được cấp mới mỗi lần chạy"
+                f"{_where(record, rid)}: không có mã biểu ghi (001), số ĐKCB sẽ được cấp mới"
+                " mỗi lần chạy"
             )
-        todo: dict[str, list[tuple[Field, str | None, str | None]]] = {}
+        report.copies += len(items)
+        todo: dict[str, tuple[list[Field], list[str | None], list[str | None]]] = {}
         pending_barcodes: dict[str, str] = {}  # existing $p of this record's copies → owner
-        for ordinal, item in enumerate(record.get_fields("952"), start=1):
-            report.copies += 1
-            key = item_key(rid, item, ordinal) if rid else None
-            accession, barcode = item.get("i"), item.get("p")
-            copy = f"{where}, bản {item.get('t') or ordinal}"
-            if not accession and barcode and self.barcode_is_accession and (
-                self.book.format.match(barcode) is not None
-            ):
-                accession = barcode  # its label already carries one of our numbers
-                _fill(item, accession, None)
-            if accession:
-                self.keep(item, accession, barcode, key, rid, copy)
-                continue
-            category = self.categories.get(f"8:{item.get('8')}") or self.categories.get(
-                f"y:{item.get('y')}"
-            )
+        for ordinal, item in enumerate(items, start=1):
+            subs = {code: value for code, value in reversed(item.subfields)}  # first value wins
+            key = _key(rid, subs.get("x"), subs.get("t"), ordinal) if rid else None
+            accession, barcode = subs.get("i"), subs.get("p")
+            if accession or barcode:
+                self.allocate()  # the store is read below: it must hold every number so far
+                if not accession and barcode and self.barcode_is_accession and (
+                    self.book.format.match(barcode) is not None
+                ):
+                    accession = barcode  # its label already carries one of our numbers
+                    _fill(item, accession, None)
+                if accession:
+                    copy = _copy(record, rid, item, ordinal)
+                    self.keep(item, accession, barcode, key, rid, copy)
+                    continue
+            category = self.by_collection.get(subs.get("8")) or self.by_type.get(subs.get("y"))
             if category is None:
                 report.problems.append(
-                    f"{copy}: không xác định được loại sách (952 $8 = {item.get('8')!r},"
-                    f" $y = {item.get('y')!r}), chưa cấp số ĐKCB"
+                    f"{_copy(record, rid, item, ordinal)}: không xác định được loại sách"
+                    f" (952 $8 = {subs.get('8')!r}, $y = {subs.get('y')!r}), chưa cấp số ĐKCB"
                 )
                 continue
             if rid is None and self.book.format.numbers_titles(category):
-                report.problems.append(f"{copy}: sách giáo khoa đánh số theo đầu sách cần 001")
+                report.problems.append(
+                    f"{_copy(record, rid, item, ordinal)}: sách giáo khoa đánh số theo đầu sách"
+                    " cần 001"
+                )
                 continue
             if barcode:
+                copy = _copy(record, rid, item, ordinal)
                 owner = self.book.barcode_owner(barcode) or pending_barcodes.get(barcode)
                 if owner is not None and owner != key:
                     report.problems.append(
@@ -134,20 +167,15 @@ class _Stage:
                     )
                     continue
                 pending_barcodes[barcode] = key or copy
-            todo.setdefault(category, []).append((item, key, barcode or None))
-        for category, copies in todo.items():
-            given = self.book.allocate(
-                category,
-                [key for _, key, _ in copies],
-                record_id=rid,
-                barcodes=[barcode for _, _, barcode in copies],
-            )
-            for (item, _, barcode), allocation in zip(copies, given, strict=True):
-                _fill(item, allocation.accession, None if barcode else allocation.barcode)
-                if allocation.reused:
-                    report.reused += 1
-                else:
-                    report.assigned += 1
+            copies, keys, barcodes = todo.setdefault(category, ([], [], []))
+            copies.append(item)
+            keys.append(key)
+            barcodes.append(barcode or None)
+        for category, (copies, keys, barcodes) in todo.items():
+            own = any(barcodes)
+            self.requests.append(Request(category, keys, rid, barcodes if own else None))
+            self.items += copies
+            self.own += [barcode is not None for barcode in barcodes]
 
     def keep(
         self,
@@ -184,14 +212,27 @@ class _Stage:
 _AFTER_I = frozenset("po2x")
 
 
+def _where(record: Record, rid: str | None) -> str:
+    return f"{rid or 'biểu ghi không có 001'} «{record.title or '?'}»"
+
+
+def _copy(record: Record, rid: str | None, item: Field, ordinal: int) -> str:
+    """How a problem message names one copy."""
+    return f"{_where(record, rid)}, bản {item.get('t') or ordinal}"
+
+
 def _fill(item: Field, accession: str, barcode: str | None) -> None:
     """Add $i (absent so far) and, if given, $p (absent too) where marc.build puts them."""
     subfields = item.subfields
     at = len(subfields)
     for n, sub in enumerate(subfields):
-        if sub.code in _AFTER_I:
+        if sub[0] in _AFTER_I:
             at = n
             break
-    subfields.insert(at, Subfield("i", accession))
+    subfields.insert(at, _subfield(("i", accession)))
     if barcode is not None:
-        subfields.insert(at + 1, Subfield("p", barcode))
+        subfields.insert(at + 1, _subfield(("p", barcode)))
+
+
+#: ``Subfield(code, value)`` from a (code, value) pair, without the Python-level __new__.
+_subfield = partial(tuple.__new__, Subfield)

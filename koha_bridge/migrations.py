@@ -54,7 +54,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
                 barcode TEXT UNIQUE,
                 series TEXT NOT NULL REFERENCES accession_series (series),
                 number INTEGER NOT NULL,
-                barcode_number INTEGER UNIQUE,
+                barcode_number INTEGER,
                 item_key TEXT,
                 record_id TEXT,
                 origin TEXT NOT NULL CHECK (origin IN ('allocated', 'registered', 'voided')),
@@ -66,7 +66,9 @@ MIGRATIONS: list[tuple[str, Migration]] = [
                 UNIQUE (series, number)
             );
             CREATE UNIQUE INDEX accessions_item_key ON accessions (item_key)
-                WHERE status = 'assigned'
+                WHERE status = 'assigned';
+            CREATE UNIQUE INDEX accessions_barcode_number ON accessions (barcode_number)
+                WHERE barcode_number IS NOT NULL
             """
         ),
     ),
