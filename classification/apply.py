@@ -15,19 +15,20 @@ from dataclasses import dataclass
 
 from pymarc import Field, Record, Subfield
 
-from classification.authormark import STRATEGIES, MarkStrategies, main_heading
+from classification.authormark import STRATEGIES, MarkStrategies, heading_of
 from classification.callnumber import call_number, check_parts, publication_year, volume_of
-from classification.classnumber import Hints, hints_from_record, proposer_for
+from classification.classnumber import Hints, proposer_for
+from classification.recordscan import scan_record
 from classification.tables import CONFIDENCE_ORDER, confidence_rank, load_tables
 from koha_bridge.config import Config
 from koha_bridge.exceptions import ConfigError
-from marc.build import class_field, set_item_subfield
+from marc.build import class_field, set_item_subfields
 from marc.model import ClassNumber
 
 __all__ = ["Classified", "Classifier", "Hints", "classify_records"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Classified:
     """What classification did for one record (one row of the review sheet)."""
 
@@ -48,15 +49,20 @@ def record_id(record: Record) -> str:
 
 def title_of(record: Record) -> str:
     field = record.get("245")
-    if field is None:
-        return ""
-    parts = [p.strip(" /:;,.=") for p in field.get_subfields("a", "b", "n", "p")]
+    return _title_text(field.get_subfields("a", "b", "n", "p") if field is not None else [])
+
+
+def _title_text(values: list[str]) -> str:
+    """245 $a $b $n $p values without their ISBD punctuation, joined by spaces."""
+    parts = [p.strip(" /:;,.=") for p in values]
     return " ".join(p for p in parts if p)
 
 
-def _set_subfield(field: Field, code: str, value: str) -> None:
-    """Give ``field`` exactly one ``$code value`` (942: Koha's record-level call number)."""
-    field.subfields = [*(s for s in field.subfields if s.code != code), Subfield(code, value)]
+def _set_subfields(field: Field, values: Mapping[str, str]) -> None:
+    """Give ``field`` exactly one ``$code value`` for each of ``values``, at the end, in
+    order (942: Koha's record-level call number)."""
+    kept = [s for s in field.subfields if s.code not in values]
+    field.subfields = kept + [Subfield(code, value) for code, value in values.items()]
 
 
 class Classifier:
@@ -80,19 +86,22 @@ class Classifier:
         return proposal is not None and confidence_rank(proposal.confidence) >= self.min_rank
 
     def classify(self, record: Record, hints: Hints | None = None) -> Classified:
-        from_record = hints_from_record(record)
-        merged = hints.merged(from_record) if hints is not None else from_record
-        proposal = self.proposer.propose(record, merged)
+        return self._classify(record, record_id(record), hints)
+
+    def _classify(self, record: Record, rid: str, hints: Hints | None) -> Classified:
+        scan = scan_record(record)
+        merged = scan.completed(hints)
+        proposal = self.proposer.propose_scanned(scan, merged)
         ok = self.accepted(proposal)
         mark = self.mark(record)
         number: str | None = None
         if ok and proposal is not None:
-            self.write_class_number(record, proposal)
+            self._write_class_number(record, proposal, scan.class_fields)
             number = self.write_call_numbers(record, proposal, mark)
-        heading = main_heading(record)
+        heading = heading_of(scan.headings)  # writing never touches 1XX
         return Classified(
-            record_id=record_id(record),
-            title=title_of(record),
+            record_id=rid,  # writing never touches 001 either
+            title=_title_text(scan.title_parts),  # writing never touches 245
             author=heading[1] if heading else "",
             grade=merged.grade,
             proposal=proposal,
@@ -103,12 +112,18 @@ class Classifier:
 
     def write_class_number(self, record: Record, number: ClassNumber) -> bool:
         """Put the number in 082 (DDC) or 084 (19-class); True when the record changed."""
+        return self._write_class_number(record, number, record.get_fields("082", "084"))
+
+    def _write_class_number(
+        self, record: Record, number: ClassNumber, present: list[Field]
+    ) -> bool:
+        """``write_class_number`` knowing the record's 082 and 084 fields (in order)."""
         field = class_field(number.number, self.config)
         if field.tag == "082":
-            ours = record.get_fields("082")
+            ours = [f for f in present if f.tag == "082"]
         else:
             local = self.settings.local_scheme_code
-            ours = [f for f in record.get_fields("084") if f.get("2") in (None, local)]
+            ours = [f for f in present if f.tag == "084" and f.get("2") in (None, local)]
         if any(f.get_subfields("a") == [number.number] for f in ours):
             return False
         for old in ours:
@@ -121,22 +136,28 @@ class Classifier:
     ) -> str:
         """Every 952 $o/$2 and 942 $2 (+ $h); returns the call number written."""
         settings = self.settings
+        parts = settings.call_number_parts
         text = call_number(
             number.number, mark,
-            year=publication_year(record) if "year" in settings.call_number_parts else None,
-            volume=volume_of(record),
-            parts=settings.call_number_parts,
+            year=publication_year(record) if "year" in parts else None,
+            volume=volume_of(record) if "volume" in parts else None,
+            parts=parts,
             volume_prefix=settings.volume_prefix,
         )
         source = self.cn_source.get(number.scheme, number.scheme)
-        for item in record.get_fields("952"):
-            set_item_subfield(item, "o", text)
-            set_item_subfield(item, "2", source)
-        koha = record.get("942")  # built by marc/build.py; a record without one gets none
+        items: list[Field] = []
+        koha: Field | None = None  # built by marc/build.py; a record without one gets none
+        for field in record.fields:
+            if field.tag == "952":
+                items.append(field)
+            elif field.tag == "942" and koha is None:
+                koha = field
+        set_item_subfields(items, {"o": text, "2": source})
         if koha is not None:
-            _set_subfield(koha, "2", source)
             if settings.class_in_942h:
-                _set_subfield(koha, "h", number.number)
+                _set_subfields(koha, {"2": source, "h": number.number})
+            else:
+                _set_subfields(koha, {"2": source})
         return text
 
 
@@ -155,4 +176,5 @@ def classify_records(
     classifier = Classifier(config, strategies)
     given = hints or {}
     for record in records:
-        yield record, classifier.classify(record, given.get(record_id(record)))
+        rid = record_id(record)
+        yield record, classifier._classify(record, rid, given.get(rid))

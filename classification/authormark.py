@@ -20,16 +20,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
-from pymarc import Record
+from pymarc import Field, Record
 
 from classification.tables import fold_letters
 from koha_bridge.exceptions import ConfigError
 
 MarkStrategy = Callable[[Record], "str | None"]
 _NOT_MARK = re.compile(r"[^A-Z0-9]+")
+HEADING_TAGS = ("100", "110", "111")
 
 
+@lru_cache(maxsize=1 << 14)
 def mark_letters(text: str, length: int = 3) -> str | None:
     """The first ``length`` letters/digits of ``text``: ASCII-folded, upper case, no spaces."""
     letters = _NOT_MARK.sub("", fold_letters(text).upper())
@@ -37,14 +40,34 @@ def mark_letters(text: str, length: int = 3) -> str | None:
 
 
 def main_heading(record: Record) -> tuple[str, str] | None:
-    """``(tag, text)`` of the main entry heading (100, 110 or 111 $a)."""
-    for tag in ("100", "110", "111"):
-        field = record.get(tag)
+    """``(tag, text)`` of the main entry heading (100, 110 or 111 $a).
+
+    Only the first field of each tag counts; read in one pass that stops at the first
+    100 when it has a name (the usual case).
+    """
+    firsts: dict[str, Field] = {}
+    for field in record.fields:
+        tag = field.tag
+        if tag in HEADING_TAGS and tag not in firsts:
+            if tag == "100" and (value := _heading_text(field)):
+                return tag, value
+            firsts[tag] = field
+    return heading_of(firsts)
+
+
+def heading_of(firsts: Mapping[str, Field]) -> tuple[str, str] | None:
+    """``main_heading`` from the first 100, 110 and 111 fields of a record (by tag)."""
+    for tag in HEADING_TAGS:
+        field = firsts.get(tag)
         if field is not None:
-            value = " ".join(field.get_subfields("a")).strip()
+            value = _heading_text(field)
             if value:
                 return tag, value
     return None
+
+
+def _heading_text(field: Field) -> str:
+    return " ".join([s.value for s in field.subfields if s.code == "a"]).strip()
 
 
 def filing_title(record: Record) -> str | None:

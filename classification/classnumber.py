@@ -11,17 +11,20 @@ books (``subject``, one confidence step down).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, fields
-from functools import cache
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
-from pymarc import Record
+from pymarc import Field, Record
 
+from classification.recordscan import Hints, RecordScan, hints_from_record, scan_record
 from classification.rules import Rule, RuleSet, default_rules, language_code, school_rules
 from classification.tables import (
     SubjectRow,
     fold,
+    fold_words,
     load_tables,
     lower_confidence,
     parse_class_number,
@@ -29,50 +32,18 @@ from classification.tables import (
 from koha_bridge.config import Category, ClassificationConfig, Config
 from marc.model import ClassNumber
 
+__all__ = [
+    "TEXTBOOK_CATEGORIES", "Hints", "Proposer", "existing_number", "hints_from_record",
+    "propose", "proposer_for", "school_level",
+]
+
 TEXTBOOK_CATEGORIES = frozenset({"SGK", "NV"})
 _GRADE = re.compile(r"\d{1,2}")
 _PAREN = re.compile(r"\([^)]*\)")
+_MEMO_LIMIT = 4096
 
 
-@dataclass(frozen=True)
-class Hints:
-    """What the list knew that the record may not say."""
-
-    class_number: str | None = None
-    subject: str | None = None
-    grade: str | None = None
-    category: str | None = None
-    series: str | None = None
-    language: str | None = None
-
-    def merged(self, fallback: Hints) -> Hints:
-        """These hints, each missing value taken from ``fallback``."""
-        return Hints(
-            **{f.name: getattr(self, f.name) or getattr(fallback, f.name) for f in fields(self)}
-        )
-
-
-def hints_from_record(record: Record) -> Hints:
-    """Hints read from the record: 653 subject, 521 grade, 490 series, 952 $8, 008 language."""
-    found: dict[str, str] = {}
-    wanted = {"653": "a", "521": "a", "952": "8", "490": "a"}
-    for field in record.get_fields(*wanted):
-        if field.tag not in found:
-            value = next((v.strip() for v in field.get_subfields(wanted[field.tag])
-                          if v.strip()), None)
-            if value:
-                found[field.tag] = value
-    f008 = record.get("008")
-    language = f008.data[35:38].strip() if f008 is not None and f008.data else ""
-    return Hints(
-        subject=found.get("653"),
-        grade=found.get("521"),
-        category=found.get("952"),
-        series=found.get("490"),
-        language=language or None,
-    )
-
-
+@lru_cache(maxsize=1024)
 def school_level(grade: str | None, default: str) -> str:
     """TH (1-5), THCS (6-9), THPT (10-12), MN for preschool; else the configured level."""
     if grade:
@@ -90,20 +61,29 @@ def school_level(grade: str | None, default: str) -> str:
     return default
 
 
+@lru_cache(maxsize=4096)
 def _subject_key(text: str) -> str:
     """Matching form of a subject name: folded, parentheses dropped, y → i (lý/lí)."""
-    return fold(_PAREN.sub(" ", text)).replace("y", "i")
+    if "(" in text:
+        text = _PAREN.sub(" ", text)
+    return fold(text).replace("y", "i")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Facts:
-    """What proposing needs from one record, read and folded once."""
+    """What proposing needs from one record, read and folded once (not frozen: hot path)."""
 
-    text: str  # folded title, series and subject words
+    title: str  # folded 245 $a
+    others: list[str]  # 245 $b $n $p, 490/650/653 $a, the list's subject and series
     title_key: str  # folded 245 $a in subject form (for "Toán 6")
     category: str | None
     languages: frozenset[str]
     hints: Hints
+
+    @property
+    def text(self) -> str:
+        """Folded title, series and subject words (only the rules need it)."""
+        return " ".join(filter(None, [self.title, *map(fold, self.others)]))
 
 
 class Proposer:
@@ -120,60 +100,72 @@ class Proposer:
         self.subjects: dict[str, list[SubjectRow]] = {}
         for row in tables.subjects:
             self.subjects.setdefault(_subject_key(row.subject), []).append(row)
-        self.subject_in_title = [
-            (name, name.split()[0], re.compile(r"\b" + re.escape(name) + r"\b(?: (\d{1,2})\b)?"))
-            for name in sorted(self.subjects, key=len, reverse=True)
-        ]
+        # Subject names as they may occur in a title: (rank, name, pattern), rank = longest
+        # first (the order they are tried in), indexed by the name's first word.
+        self.subject_in_title: dict[str, list[tuple[int, str, re.Pattern[str]]]] = {}
+        for rank, name in enumerate(sorted(self.subjects, key=len, reverse=True)):
+            pattern = re.compile(r"\b" + re.escape(name) + r"\b(?: (\d{1,2})\b)?")
+            self.subject_in_title.setdefault(name.split()[0], []).append((rank, name, pattern))
         series = tables.rules.get("textbook_series", [])
         self.textbook_series = frozenset(fold(s) for s in series)
+        self._rows: dict[tuple[str, str], tuple[SubjectRow, ...]] = {}
+        self._textbook: dict[tuple[str, str], ClassNumber | None] = {}
+        self._reference: dict[tuple[str, str], ClassNumber | None] = {}
+        self._language_sets: dict[str | None, frozenset[str]] = {}
 
     # -- facts ------------------------------------------------------------------------
-    def facts(self, record: Record, hints: Hints) -> Facts:
-        title = record.get("245")
-        title_a = " ".join(title.get_subfields("a")) if title is not None else ""
-        parts = [title_a]
-        if title is not None:
-            parts += title.get_subfields("b", "n", "p")
-        original: set[str] = set()
-        for field in record.get_fields("041", "490", "650", "653"):
-            if field.tag == "041":
-                original.update(code.lower() for code in field.get_subfields("h"))
-            else:
-                parts += field.get_subfields("a")
-        parts += [hints.subject or "", hints.series or ""]
+    def facts(self, scan: RecordScan, hints: Hints) -> Facts:
+        title_a = " ".join(scan.title_a)
+        title = fold_words(title_a)  # titles rarely repeat; their words do
+        others = [*scan.title_more, *scan.subject_texts]
+        if hints.subject:
+            others.append(hints.subject)
+        if hints.series:
+            others.append(hints.series)
         category = hints.category
         if category and category not in self.codes:
             category = self.collections.get(category, category)
-        language = language_code(hints.language)
-        languages = original or ({language} if language else set())
+        languages = scan.original_languages or self._languages(hints.language)
         return Facts(
-            text=fold(" ".join(parts)),
-            title_key=_subject_key(title_a),
+            title=title,
+            others=others,
+            title_key=_subject_key(title_a) if "(" in title_a else title.replace("y", "i"),
             category=category,
-            languages=frozenset(languages),
+            languages=languages,
             hints=hints,
         )
 
+    def _languages(self, value: str | None) -> frozenset[str]:
+        """The list's (or 008's) language as a set of one MARC code, or none."""
+        found = self._language_sets.get(value)
+        if found is None:
+            code = language_code(value)
+            found = frozenset({code} if code else ())
+            _make_room(self._language_sets)
+            self._language_sets[value] = found
+        return found
+
     # -- sources ----------------------------------------------------------------------
     def propose(self, record: Record, hints: Hints) -> ClassNumber | None:
+        return self.propose_scanned(scan_record(record), hints)
+
+    def propose_scanned(self, scan: RecordScan, hints: Hints) -> ClassNumber | None:
+        """``propose`` for a record already read by :func:`scan_record`."""
         given = parse_class_number(hints.class_number)
         if given is not None:
             why = "Số phân loại ghi trong danh sách"
             return ClassNumber(given[0], given[1], "list", "high", why)
-        existing = existing_number(record)
+        existing = _existing(scan.class_fields)
         if existing is not None:
             return existing
-        facts = self.facts(record, hints)
+        facts = self.facts(scan, hints)
         if self.is_textbook(facts):
             found = self.textbook(facts)
             if found is not None:
                 return found
         rule = self.rules.first_match(facts.text, facts.category, facts.languages)
         if rule is not None:
-            return ClassNumber(
-                rule.number, "ddc", f"rule:{rule.id}", rule.confidence,
-                f"Quy tắc {rule.id}: {rule.label}",
-            )
+            return rule.proposal
         return self.reference_subject(facts)
 
     def is_textbook(self, facts: Facts) -> bool:
@@ -182,30 +174,50 @@ class Proposer:
         series = fold(facts.hints.series or "")
         return bool(series) and any(s in series for s in self.textbook_series)
 
-    def _subject_rows(self, facts: Facts) -> list[tuple[SubjectRow, str]]:
-        """Candidate rows with the grade they imply: the list's subject, then the title's."""
-        grade = facts.hints.grade
-        found: list[tuple[SubjectRow, str]] = []
-        if facts.hints.subject:
-            level = school_level(grade, self.level)
-            found += [(r, level) for r in self._rows_for(_subject_key(facts.hints.subject), level)]
-        words = frozenset(facts.title_key.split())
-        for name, first_word, pattern in self.subject_in_title:
-            if first_word not in words:
-                continue
-            match = pattern.search(facts.title_key)
-            if match is not None:
-                level = school_level(grade or match.group(1), self.level)
-                found += [(r, level) for r in self._rows_for(name, level)]
-        return found
+    def _subject_rows(self, facts: Facts) -> Iterator[tuple[str, str]]:
+        """Candidate (subject key, level) pairs: the list's subject, then the title's.
 
-    def _rows_for(self, key: str, level: str) -> list[SubjectRow]:
-        rows = self.subjects.get(key, [])
-        return [r for r in rows if level in r.levels] or [r for r in rows if not r.levels]
+        Lazy: the title is only searched when the list's subject gave no number.
+        """
+        grade = facts.hints.grade
+        if facts.hints.subject:
+            yield _subject_key(facts.hints.subject), school_level(grade, self.level)
+        title_key = facts.title_key
+        candidates = [
+            entry for word in frozenset(title_key.split())
+            for entry in self.subject_in_title.get(word, ())
+        ]
+        candidates.sort()
+        for _, name, pattern in candidates:
+            match = pattern.search(title_key)
+            if match is not None:
+                yield name, school_level(grade or match.group(1), self.level)
+
+    def _rows_for(self, key: str, level: str) -> tuple[SubjectRow, ...]:
+        rows = self._rows.get((key, level))
+        if rows is None:
+            every = self.subjects.get(key, [])
+            rows = tuple(r for r in every if level in r.levels) or tuple(
+                r for r in every if not r.levels
+            )
+            _make_room(self._rows)
+            self._rows[key, level] = rows
+        return rows
 
     def textbook(self, facts: Facts) -> ClassNumber | None:
+        for key, level in self._subject_rows(facts):
+            if (key, level) not in self._textbook:
+                _make_room(self._textbook)
+                self._textbook[key, level] = self._textbook_number(key, level)
+            found = self._textbook[key, level]
+            if found is not None:
+                return found
+        return None
+
+    def _textbook_number(self, key: str, level: str) -> ClassNumber | None:
+        """The first usable row for a subject at a level, under ``textbook_policy``."""
         policy = self.settings.textbook_policy
-        for row, level in self._subject_rows(facts):
+        for row in self._rows_for(key, level):
             number = row.ddc_subject if policy == "subject" else row.ddc_school
             parsed = parse_class_number(number)
             if parsed is None or parsed[1] != "ddc":
@@ -227,8 +239,14 @@ class Proposer:
     def reference_subject(self, facts: Facts) -> ClassNumber | None:
         if not facts.hints.subject:
             return None
-        level = school_level(facts.hints.grade, self.level)
-        for row in self._rows_for(_subject_key(facts.hints.subject), level):
+        key = (_subject_key(facts.hints.subject), school_level(facts.hints.grade, self.level))
+        if key not in self._reference:
+            _make_room(self._reference)
+            self._reference[key] = self._reference_number(*key)
+        return self._reference[key]
+
+    def _reference_number(self, key: str, level: str) -> ClassNumber | None:
+        for row in self._rows_for(key, level):
             parsed = parse_class_number(row.ddc_subject)
             if parsed is not None and parsed[1] == "ddc":
                 return ClassNumber(
@@ -238,16 +256,30 @@ class Proposer:
         return None
 
 
+def _make_room(memo: dict[Any, Any]) -> None:
+    """Keep a per-run memo (keyed by list values) from growing without bound."""
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+
+
 def existing_number(record: Record) -> ClassNumber | None:
     """The record's own number: a DDC 082 $a, else a legacy 084 $a (kept as it is)."""
-    for field in record.get_fields("082"):
+    return _existing(tuple(record.get_fields("082", "084")))
+
+
+def _existing(fields: Sequence[Field]) -> ClassNumber | None:
+    for field in fields:
+        if field.tag != "082":
+            continue
         for value in field.get_subfields("a"):
             parsed = parse_class_number(value)
             if parsed is not None and parsed[1] == "ddc":
                 return ClassNumber(
                     parsed[0], "ddc", "record", "high", "Số DDC đã có trong biểu ghi (082)"
                 )
-    for field in record.get_fields("084"):
+    for field in fields:
+        if field.tag != "084":
+            continue
         for value in field.get_subfields("a"):
             if value.strip():
                 return ClassNumber(

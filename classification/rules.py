@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from classification.tables import (
     read_yaml,
 )
 from koha_bridge.exceptions import ConfigError
+from marc.model import ClassNumber
 
 _MATCH_KEYS = frozenset({"any", "all", "none", "category", "language"})
 _RULE_KEYS = frozenset({"id", "label", "match", "number", "confidence", "basis"})
@@ -46,22 +47,37 @@ class Condition:
     none_of: re.Pattern[str] | None
     categories: frozenset[str]
     languages: frozenset[str]
-    first_words: frozenset[str]  # of the 'any' phrases: a cheap test before the regex
+    # Words of each 'any' / 'all' / 'none' phrase. A phrase can only occur in a folded
+    # text holding all of its words: cheap set tests that spare most regex searches.
+    any_words: tuple[frozenset[str], ...]
+    all_words: frozenset[str]
+    none_words: tuple[frozenset[str], ...]
 
     def matches(
         self, text: str, words: frozenset[str], category: str | None, languages: Collection[str]
     ) -> bool:
+        return self.admits(category, languages) and self.matches_text(text, words)
+
+    def admits(self, category: str | None, languages: Collection[str]) -> bool:
+        """The category and language conditions (those that do not look at the text)."""
         if self.categories and category not in self.categories:
             return False
-        if self.languages and self.languages.isdisjoint(languages):
-            return False
+        return not (self.languages and self.languages.isdisjoint(languages))
+
+    def matches_text(self, text: str, words: frozenset[str]) -> bool:
+        """The phrase conditions, for a folded text and its set of words."""
         if self.any_of is not None and (
-            self.first_words.isdisjoint(words) or not self.any_of.search(text)
+            not any(phrase <= words for phrase in self.any_words)
+            or not self.any_of.search(text)
         ):
             return False
-        if not all(p.search(text) for p in self.all_of):
+        if not (self.all_words <= words and all(p.search(text) for p in self.all_of)):
             return False
-        return self.none_of is None or not self.none_of.search(text)
+        return (
+            self.none_of is None
+            or not any(phrase <= words for phrase in self.none_words)
+            or not self.none_of.search(text)
+        )
 
 
 @dataclass(frozen=True)
@@ -73,40 +89,81 @@ class Rule:
     confidence: str
     basis: str
 
+    @cached_property
+    def proposal(self) -> ClassNumber:
+        """What this rule proposes (built once; ``ClassNumber`` is immutable)."""
+        return ClassNumber(
+            self.number, "ddc", f"rule:{self.id}", self.confidence,
+            f"Quy tắc {self.id}: {self.label}",
+        )
+
 
 class RuleSet:
-    """Rules in order, indexed by the first words of their phrases (built once per run).
+    """Rules in order, indexed by the words of their 'any' phrases (built once per run).
 
-    A condition with an ``any`` list can only hold when one of its first words is in
-    the text, so only those conditions (and the ones without ``any``) are tried.
+    A condition with an ``any`` list can only hold when all the words of one of its
+    phrases are in the text, so only those conditions (and the ones without ``any``)
+    are tried. The index is narrowed once per (category, languages) seen to the
+    conditions that admit them, so only phrase conditions are left to test per record.
     """
+
+    _MAX_VIEWS = 1024
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
         self._pairs: list[tuple[Condition, Rule]] = [
             (c, r) for r in self.rules for c in r.conditions
         ]
-        self._always: set[int] = set()
-        self._by_word: dict[str, set[int]] = {}
-        for index, (condition, _) in enumerate(self._pairs):
-            if condition.any_of is None:
-                self._always.add(index)
-            for word in condition.first_words:
-                self._by_word.setdefault(word, set()).add(index)
+        self._views: dict[tuple[str | None, frozenset[str]], _View] = {}
+
+    def _view(self, category: str | None, languages: Collection[str]) -> _View:
+        """The index narrowed to the conditions admitting this category and languages."""
+        key = (category, frozenset(languages))
+        view = self._views.get(key)
+        if view is None:
+            always: list[int] = []
+            phrases: dict[str, list[tuple[frozenset[str], int]]] = {}
+            for index, (condition, _) in enumerate(self._pairs):
+                if not condition.admits(category, languages):
+                    continue
+                if condition.any_of is None:
+                    always.append(index)
+                for words in condition.any_words:
+                    key_word = max(words, key=lambda w: (len(w), w))  # likely the rarest
+                    phrases.setdefault(key_word, []).append((words, index))
+            view = _View(
+                frozenset(always), {w: tuple(p) for w, p in phrases.items()}, frozenset(phrases)
+            )
+            if len(self._views) >= self._MAX_VIEWS:
+                self._views.clear()
+            self._views[key] = view
+        return view
 
     def first_match(
         self, text: str, category: str | None, languages: Collection[str]
     ) -> Rule | None:
         """The first rule whose conditions hold for this folded text, category, languages."""
+        view = self._view(category, languages)
         words = frozenset(text.split())
-        candidates = set(self._always)
-        for word in words:
-            candidates.update(self._by_word.get(word, ()))
+        candidates = set(view.always)
+        phrases = view.phrases
+        for word in view.key_words.intersection(words):
+            for phrase, index in phrases[word]:
+                if phrase <= words:
+                    candidates.add(index)
+        pairs = self._pairs
         for index in sorted(candidates):
-            condition, rule = self._pairs[index]
-            if condition.matches(text, words, category, languages):
+            condition, rule = pairs[index]
+            if condition.matches_text(text, words):
                 return rule
         return None
+
+
+@dataclass(frozen=True)
+class _View:
+    always: frozenset[int]  # admitted conditions without an 'any' list
+    phrases: dict[str, tuple[tuple[frozenset[str], int], ...]]  # key word → (words, index)
+    key_words: frozenset[str]  # the keys of 'phrases'
 
 
 def _strings(value: Any) -> list[str] | None:
@@ -141,8 +198,14 @@ def _condition(spec: Any, where: str, errors: list[str]) -> Condition | None:
         none_of=phrase_pattern(values.get("none", [])),
         categories=frozenset(values.get("category", [])),
         languages=frozenset(v.lower() for v in values.get("language", [])),
-        first_words=frozenset(fold(p).split(" ")[0] for p in values.get("any", []) if fold(p)),
+        any_words=_phrase_words(values.get("any", [])),
+        all_words=frozenset(w for p in values.get("all", []) for w in fold(p).split()),
+        none_words=_phrase_words(values.get("none", [])),
     )
+
+
+def _phrase_words(phrases: Iterable[str]) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(fold(p).split()) for p in phrases if fold(p))
 
 
 def _rule(spec: Any, where: str, errors: list[str]) -> Rule | None:
@@ -225,6 +288,7 @@ def language_aliases() -> Mapping[str, str]:
     return aliases
 
 
+@lru_cache(maxsize=1024)
 def language_code(value: str | None) -> str | None:
     """A MARC language code for a list's language cell, or the folded value itself."""
     if not value:

@@ -11,7 +11,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,10 @@ CONFIDENCE_ORDER: tuple[str, ...] = ("unconfirmed", "low", "medium", "high")
 _DDC = re.compile(r"^\d{3}(\.\d+)?$")
 _BBK19 = re.compile(r"^[0-9A-ZĐ][0-9A-Za-zĐđ.()\-=/:+]*$")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_CIP_MARKS = re.compile(r"[\s'/]")
+_DOTTED = re.compile(r"\d+(\.\d+)+")
+#: Texts up to this length are folded through a cache (subjects, series, grades...).
+_CACHED_LENGTH = 200
 
 
 def confidence_rank(level: str) -> int:
@@ -51,10 +55,15 @@ def parse_class_number(text: str | None) -> tuple[str, str] | None:
     """
     if text is None:
         return None
-    raw = unicodedata.normalize("NFC", str(text)).strip()
+    return _parse_class_number(str(text))
+
+
+@lru_cache(maxsize=4096)
+def _parse_class_number(text: str) -> tuple[str, str] | None:
+    raw = unicodedata.normalize("NFC", text).strip()
     if not raw:
         return None
-    compact = re.sub(r"[\s'/]", "", raw)
+    compact = _CIP_MARKS.sub("", raw)
     if _DDC.match(compact):
         return compact, "ddc"
     compact = raw.replace(" ", "")
@@ -62,7 +71,7 @@ def parse_class_number(text: str | None) -> tuple[str, str] | None:
         return None
     if compact.isdigit() and len(compact) > 2:
         return None  # looks like a broken DDC number, not a 19-class one
-    if re.fullmatch(r"\d+(\.\d+)+", compact) and len(compact.split(".")[0]) == 3:
+    if _DOTTED.fullmatch(compact) and len(compact.split(".")[0]) == 3:
         return None
     return compact, "bbk19"
 
@@ -150,4 +159,31 @@ def fold_letters(text: str) -> str:
 
 def fold(text: str) -> str:
     """Matching form: ASCII letters, lower case, words separated by single spaces."""
-    return _NON_WORD.sub(" ", fold_letters(text).lower()).strip()
+    if len(text) <= _CACHED_LENGTH:
+        return _fold_cached(text)
+    return fold_words(text)
+
+
+def fold_words(text: str) -> str:
+    """``fold`` for a text unlikely to come again (a title): only its words are cached.
+
+    Whitespace only ever separates words, so folding word by word gives exactly the
+    fold of the whole text.
+    """
+    return " ".join(filter(None, map(_fold_word, text.split())))
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:
+    if word.isascii() and word.isalnum() and not _folds_ascii():
+        return word.lower()  # numbers, plain words: nothing else would change
+    return _NON_WORD.sub(" ", fold_letters(word).lower()).strip()
+
+
+@cache
+def _folds_ascii() -> bool:
+    """Whether the letter folding table changes an ASCII character (the bundled one does not)."""
+    return any(code < 128 for code in _translation())
+
+
+_fold_cached = lru_cache(maxsize=1 << 15)(fold_words)

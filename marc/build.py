@@ -12,7 +12,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
+from functools import lru_cache
+from operator import itemgetter
 
 from pymarc import Field, Indicators, Record, Subfield
 
@@ -29,6 +32,7 @@ NOTE_PREFIX = "koha-bridge: "
 KOHA_OWNED_ITEM_CODES = frozenset("9lmnqrs6")
 #: Order in which 952 subfields are kept (set_item_subfield inserts accordingly).
 _ITEM_ORDER = {code: i for i, code in enumerate("abcdegvy8tipo2x")}
+_CODE = itemgetter(0)  # of a Subfield
 
 _DDC = re.compile(r"\d{3}(?:\.\d+)?")
 _DIGITS = re.compile(r"\d+")
@@ -141,6 +145,58 @@ def set_item_subfield(field: Field, code: str, value: str) -> None:
         )
         subfields.insert(at, Subfield(code, value))
     field.subfields = subfields
+
+
+def set_item_subfields(fields: Iterable[Field], values: Mapping[str, str]) -> None:
+    """:func:`set_item_subfield` for each of ``values`` in turn, on every field.
+
+    The same result, computed once per layout of subfield codes (a record's copies
+    share theirs) instead of rebuilding each field's list once per code.
+    """
+    new: list[Subfield] = []
+    steps: list[tuple[str, bool]] = []
+    for code, value in values.items():
+        if code in KOHA_OWNED_ITEM_CODES:
+            raise ValueError(f"952 ${code} is maintained by Koha and must not be written")
+        value = text(value)
+        if value:
+            new.append(Subfield(code, value))
+        steps.append((code, bool(value)))
+    key = tuple(steps)
+    for field in fields:
+        old = field.subfields
+        pick = _item_plan(tuple(map(_CODE, old)), key)
+        field.subfields = old + new if pick is None else list(pick(old + new))
+
+
+@lru_cache(maxsize=1024)
+def _item_plan(
+    codes: tuple[str, ...], steps: tuple[tuple[str, bool], ...]
+) -> Callable[[list[Subfield]], Sequence[Subfield]] | None:
+    """Where each subfield of the result is in ``old + new``; None when that is all of it.
+
+    Runs :func:`set_item_subfield` step by step (remove the code, then insert the new
+    subfield before the first one of a later rank) on positions instead of subfields.
+    """
+    last = len(_ITEM_ORDER)
+    plan = list(range(len(codes)))
+    plan_codes = list(codes)
+    added = 0
+    for code, present in steps:
+        kept = [i for i, c in enumerate(plan_codes) if c != code]
+        plan, plan_codes = [plan[i] for i in kept], [plan_codes[i] for i in kept]
+        if present:
+            rank = _ITEM_ORDER.get(code, last)
+            at = next((i for i, c in enumerate(plan_codes) if _ITEM_ORDER.get(c, last) > rank),
+                      len(plan))
+            plan.insert(at, len(codes) + added)
+            plan_codes.insert(at, code)
+            added += 1
+    if plan == list(range(len(codes) + added)):
+        return None
+    if len(plan) < 2:  # itemgetter of one index would give the subfield, not a sequence
+        return itemgetter(slice(plan[0], plan[0] + 1) if plan else slice(0, 0))
+    return itemgetter(*plan)
 
 
 def price_text(price: int) -> str:

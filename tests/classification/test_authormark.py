@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pymarc import Record
+from pymarc import Field, Indicators, Record, Subfield
 
 from classification.apply import classify_records
 from classification.authormark import (
@@ -107,3 +107,18 @@ def test_config_strategy_given_name_reaches_the_call_number() -> None:
         Config(), classification=ClassificationConfig(author_mark_strategy="first3_given_name"))
     [(out, _)] = list(classify_records([record], config))
     assert subfields(out, "952", "o") == ["895.9223 ANH", "895.9223 ANH"]
+
+
+def test_main_heading_reads_only_the_first_field_of_each_tag() -> None:
+    record = make_record("KB1", "Một cuốn sách", author=" ")  # an empty first 100
+    record.add_ordered_field(Field(tag="100", indicators=Indicators("0", " "),
+                                   subfields=[Subfield("a", "Tô Hoài")]))
+    record.add_ordered_field(Field(tag="111", indicators=Indicators("2", " "),
+                                   subfields=[Subfield("a", "Hội nghị")]))
+    assert main_heading(record) == ("111", "Hội nghị")
+    record.fields.insert(0, Field(tag="110", indicators=Indicators("2", " "),
+                                  subfields=[Subfield("b", "no $a")]))
+    assert main_heading(record) == ("111", "Hội nghị")
+    record["100"].subfields = [Subfield("a", "Nguyễn Nhật Ánh")]
+    assert main_heading(record) == ("100", "Nguyễn Nhật Ánh")
+    assert author_mark(record, "first3") == "NGU"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
+from pymarc import Field, Indicators, Subfield
 
 from classification.apply import Hints, classify_records
 from koha_bridge.config import ClassificationConfig, Config
 from koha_bridge.exceptions import ConfigError
+from marc.build import set_item_subfield, set_item_subfields
 from tests.classification.marcfactory import make_record, subfields
 
 
@@ -146,3 +150,62 @@ def test_bad_settings_fail_before_any_record(settings: dict) -> None:
     config = Config(classification=ClassificationConfig(**settings))
     with pytest.raises(ConfigError):
         next(classify_records([make_record("KB1", "x")], config))
+
+
+def _layouts() -> list[list[Subfield]]:
+    """952 subfield lists: build's order, shuffled, with old $o/$2, unknown codes, repeats."""
+    rng = random.Random(952)
+    codes = [*"abcdegvy8tipo2x", "w", "z"]
+    found = [[Subfield(c, f"v{c}") for c in "abcdy8tp"], [], [Subfield("o", "old")]]
+    for _ in range(300):
+        picked = rng.sample(codes, rng.randrange(1, 9)) + rng.choices(["o", "2", "w"], k=2)
+        found.append([Subfield(c, f"{c}{n}") for n, c in enumerate(picked)])
+    return found
+
+
+@pytest.mark.parametrize(
+    "values",
+    [{"o": "895.9223 NGU", "2": "ddc"}, {"2": "ddc", "o": "510 TOA"}, {"o": " ", "2": "ddc"},
+     {"o": "Tập\u00a01\n", "w": "x", "z": "y"}, {"o": ""}, {}],
+)
+def test_set_item_subfields_equals_setting_them_one_by_one(values: dict[str, str]) -> None:
+    layouts = _layouts()
+    batch = [Field(tag="952", indicators=Indicators(" ", " "), subfields=list(s))
+             for s in layouts]
+    set_item_subfields(batch, values)
+    for subs, got in zip(layouts, batch, strict=True):
+        one = Field(tag="952", indicators=Indicators(" ", " "), subfields=list(subs))
+        for code, value in values.items():
+            set_item_subfield(one, code, value)
+        assert got.subfields == one.subfields, subs
+
+
+def test_set_item_subfields_refuses_koha_owned_codes() -> None:
+    item = Field(tag="952", indicators=Indicators(" ", " "), subfields=[Subfield("a", "MAU")])
+    with pytest.raises(ValueError, match="952 \\$9"):
+        set_item_subfields([item], {"o": "510 TOA", "9": "1"})
+    assert item.subfields == [Subfield("a", "MAU")]
+
+
+def test_942_keeps_its_other_subfields_and_gets_one_2_and_h() -> None:
+    record = make_record("KB1", "Mắt biếc : truyện dài", author="Nguyễn Nhật Ánh")
+    record["942"].subfields = [Subfield("2", "udc"), Subfield("c", "STK"), Subfield("h", "8"),
+                               Subfield("2", "x")]
+    [(out, done)] = run([record])
+    assert not done.needs_review
+    assert [(s.code, s.value) for s in out["942"].subfields] == [
+        ("c", "STK"), ("2", "ddc"), ("h", "895.9223")]
+
+
+def test_title_and_author_come_from_the_first_fields() -> None:
+    record = make_record("KB1", "Toán 6 /", author="Nguyễn Văn A")
+    record["100"].subfields = [Subfield("a", " ")]
+    record.add_ordered_field(Field(tag="110", indicators=Indicators("2", " "),
+                                   subfields=[Subfield("a", "Bộ Giáo dục và Đào tạo")]))
+    record["245"].subfields += [Subfield("b", "sách giáo khoa ;"), Subfield("n", "Tập 1.")]
+    record.add_field(Field(tag="245", indicators=Indicators("1", "0"),
+                           subfields=[Subfield("a", "Not this one")]))
+    [(_, done)] = run([record])
+    assert done.title == "Toán 6 sách giáo khoa Tập 1"
+    assert done.author == "Bộ Giáo dục và Đào tạo"
+    assert done.author_mark == "BOG"

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pymarc import Field, Indicators, Subfield
 
 from classification.classnumber import Hints, hints_from_record, propose, school_level
-from classification.rules import default_rules
-from classification.tables import parse_class_number
+from classification.recordscan import scan_record
+from classification.rules import Rule, RuleSet, compile_rules, default_rules
+from classification.tables import _NON_WORD, fold, fold_letters, fold_words, parse_class_number
 from koha_bridge.config import ClassificationConfig, Config, SchoolConfig
 from koha_bridge.exceptions import ConfigError
 from tests.classification.marcfactory import make_record
@@ -230,3 +233,125 @@ def test_a_none_phrase_that_blocks_an_any_phrase_is_refused(tmp_path: Path) -> N
     )
     with pytest.raises(ConfigError, match="chặn"):
         propose(make_record("KB1", "x"), Hints(), config(rules_file=str(path)))
+
+
+# -- the fast paths give what the plain definitions give -------------------------------
+
+
+def _plain_fold(text: str) -> str:
+    """``fold`` as first written: the whole text at once, no cache."""
+    return _NON_WORD.sub(" ", fold_letters(text).lower()).strip()
+
+
+FOLD_SAMPLES = [
+    "Tiếng Việt 1 (Tập một)",
+    "  Đất nước\u00a0đứng lên\t— NGUYÊN NGỌC  ",
+    "Lịch sử\u2000và\u2001Địa lí 4",  # spaces that NFC/NFD change into other spaces
+    "a \u0301b c\u0301",  # a combining mark after a space, and after a letter
+    "Kelvin \u212a İstanbul ﬁn",  # lower() and NFD turning non-ASCII into ASCII
+    "ABC-123_x/y:z 2024",
+    "",
+    " \n ",
+    "Toán " * 60,  # longer than the cached length
+]
+
+
+@pytest.mark.parametrize("text", FOLD_SAMPLES)
+def test_fold_and_fold_words_equal_the_plain_fold(text: str) -> None:
+    assert fold(text) == _plain_fold(text)
+    assert fold(text) == _plain_fold(text)  # again, from the cache
+    assert fold_words(text) == _plain_fold(text)
+
+
+def test_scan_reads_what_the_record_says_in_one_pass() -> None:
+    record = make_record(
+        "KB1", "Toán 6", author="Nguyễn Văn A", category="SGK", copies=2,
+        subject="Toán", grade="Lớp 6", series="Cánh Diều", original="eng",
+        f084="3K", extra=[Field(tag="650", indicators=Indicators(" ", "7"),
+                                subfields=[Subfield("a", "Toán học")])],
+    )
+    # An empty 952 $8 and an empty 653 come first: the first non-empty ones count.
+    record.fields.insert(1, Field(tag="952", indicators=Indicators(" ", " "),
+                                  subfields=[Subfield("8", " "), Subfield("a", "MAU")]))
+    record.fields.insert(1, Field(tag="653", indicators=Indicators(" ", " "),
+                                  subfields=[Subfield("a", "  ")]))
+    record.add_field(Field(tag="245", indicators=Indicators("1", "0"),
+                           subfields=[Subfield("a", "Second title")]))
+    scan = scan_record(record)
+    assert scan.hints == Hints(subject="Toán", grade="Lớp 6", category="SGK",
+                               series="Cánh Diều", language="vie")
+    assert hints_from_record(record) == scan.hints
+    assert scan.title_a == ["Toán 6"]
+    assert scan.subject_texts == ["  ", "Cánh Diều", "Toán học", "Toán"]
+    assert scan.original_languages == {"eng"}
+    assert [f.tag for f in scan.class_fields] == ["084"]
+    assert sorted(scan.headings) == ["100"]
+
+
+def test_completed_hints_take_only_what_is_missing() -> None:
+    scan = scan_record(make_record("KB1", "x", subject="Toán", grade="Lớp 6", category="SGK"))
+    given = Hints(subject="Ngữ văn", grade="Lớp 7", category="TK", language="eng")
+    assert scan.completed(given) is given  # nothing to add: the same object
+    assert scan.completed(Hints(class_number="510")) == Hints(
+        class_number="510", subject="Toán", grade="Lớp 6", category="SGK", language="vie")
+    assert scan.completed(None) == scan.hints
+
+
+def test_082_wins_over_an_earlier_084() -> None:
+    record = make_record("KB1", "x", f084="3K")
+    record.add_ordered_field(Field(tag="082", indicators=Indicators("0", "4"),
+                                   subfields=[Subfield("a", "510")]))
+    record.fields.sort(key=lambda f: f.tag != "084")  # 084 first in the record
+    found = propose(record, hints_from_record(record), Config())
+    assert found is not None
+    assert (found.number, found.scheme, found.source) == ("510", "ddc", "record")
+
+
+def test_title_subject_is_used_when_the_list_subject_has_no_row() -> None:
+    record = make_record("KB1", "Vở bài tập Toán 7", category="SGK", subject="Môn không có")
+    found = propose(record, hints_from_record(record), config(textbook_policy="subject"))
+    assert found is not None
+    assert (found.number, found.source) == ("510", "subject")
+
+
+def _brute_first_match(
+    rules: tuple[Rule, ...], text: str, category: str | None, languages: frozenset[str]
+) -> Rule | None:
+    """Every condition of every rule in order, with its regexes only (no index)."""
+    for rule in rules:
+        for c in rule.conditions:
+            if c.categories and category not in c.categories:
+                continue
+            if c.languages and c.languages.isdisjoint(languages):
+                continue
+            if c.any_of is not None and not c.any_of.search(text):
+                continue
+            if not all(p.search(text) for p in c.all_of):
+                continue
+            if c.none_of is not None and c.none_of.search(text):
+                continue
+            return rule
+    return None
+
+
+def test_rule_index_agrees_with_trying_every_rule() -> None:
+    extra = compile_rules({"rules": [{
+        "id": "all_none", "label": "x", "number": "500", "confidence": "low", "basis": "test",
+        "match": {"all": ["khoa học", "vui"], "none": ["sách giáo khoa"]},
+    }]}, "test")
+    rules = extra + default_rules()
+    patterns = [p for r in rules for c in r.conditions for p in (c.any_of, c.none_of) if p]
+    # The folded phrases back from the patterns (r"\b(?:a b|c)\b"), as they are and with
+    # their words reversed (same words, no phrase).
+    phrases = [p.replace("\\", "") for pattern in patterns
+               for p in pattern.pattern[5:-3].split("|")]
+    phrases += [" ".join(reversed(p.split())) for p in phrases]
+    phrases += [fold(p) for p in ("truyện ngắn Anh", "tuổi thơ dữ dội", "khoa học vui",
+                                  "sách giáo khoa khoa học vui", "Bác Hồ ở Thành phố Hồ Chí Minh")]
+    texts = [f"mot {p} hai" for p in phrases] + [f"{a} {b}" for a, b in pairwise(phrases)]
+    ruleset = RuleSet(rules)
+    for category in (None, "TN", "SGK", "TK"):
+        for languages in (frozenset(), frozenset({"vie"}), frozenset({"eng", "fre"})):
+            for text in texts:
+                assert ruleset.first_match(text, category, languages) == _brute_first_match(
+                    rules, text, category, languages), (text, category, languages)
