@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cli.common import AppContext, echo, pass_app, progress, warn
+from cli.common import AppContext, bulk_objects, echo, pass_app, progress, warn
 from koha_bridge.store import Store
 from marc.pipeline import Conversion, prepare, records, write_outputs
 from marc.report import rejection_lines, summary_lines, write_report
@@ -29,6 +29,7 @@ def acquisitions() -> None:
 @click.option("--category", help="Loại sách cho mọi dòng (SGK, NV, TK, TN ...).")
 @click.option("--strict", is_flag=True, help="Không ghi gì nếu có dòng bị loại.")
 @pass_app
+@bulk_objects()
 def convert(
     app: AppContext,
     inputs: tuple[Path, ...],

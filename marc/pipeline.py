@@ -95,22 +95,21 @@ def records(
     store: Store | None,
     today: date | None = None,
 ) -> Iterator[Record]:
-    """Build, classify and number the records of a prepared conversion, one at a time."""
+    """Number, build and classify the records of a prepared conversion, one at a time."""
     today = today or date.today()
-    built = (build_record(title, config, today=today) for title in conversion.titles)
-    stream: Iterable[Record] = built
-    if config.classification.enabled:
-        stream = _classified(built, conversion, config)
     if config.accession.enabled:
         if store is None:
             raise ValueError("numbering copies needs the local store")
-        from classification.assign import AssignReport, assign_accessions
+        from classification.assign import AssignReport, number_titles
 
-        conversion.numbering = report = AssignReport()
-        stream = assign_accessions(stream, store, config, report=report)
-        yield from _collect_accessions(stream, conversion)
-        return
-    yield from stream
+        conversion.numbering = AssignReport()
+        number_titles(conversion.titles, store, config, report=conversion.numbering)
+        _collect_accessions(conversion)
+    built = (build_record(title, config, today=today) for title in conversion.titles)
+    if config.classification.enabled:
+        yield from _classified(built, conversion, config)
+    else:
+        yield from built
 
 
 def _classified(
@@ -141,15 +140,13 @@ def _record_id(title: Title) -> str:
     return record_id(title)
 
 
-def _collect_accessions(stream: Iterable[Record], conversion: Conversion) -> Iterator[Record]:
-    """Note each input row's accession numbers (records come 1:1, in title order)."""
+def _collect_accessions(conversion: Conversion) -> None:
+    """Note each input row's accession numbers, for the report."""
     into = conversion.accessions
-    for title, record in zip(conversion.titles, stream, strict=True):
-        for copy, item in zip(title.copies, record.get_fields("952"), strict=True):
-            accession = item.get("i")
-            if accession:
-                into.setdefault(copy.source, []).append(accession)
-        yield record
+    for title in conversion.titles:
+        for copy in title.copies:
+            if copy.accession:
+                into.setdefault(copy.source, []).append(copy.accession)
 
 
 LIST_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt"})

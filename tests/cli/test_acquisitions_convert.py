@@ -131,3 +131,30 @@ def test_nfd_input_comes_out_nfc(runner, tmp_path: Path) -> None:
     for data in (out.read_bytes().decode("utf-8"), xml.read_text(encoding="utf-8")):
         assert unicodedata.is_normalized("NFC", data)
         assert "Nguyễn Thị Ngọc Ánh" in data
+
+
+def test_numbering_during_conversion_equals_numbering_the_records_after(
+    runner, tmp_path: Path
+) -> None:
+    """The conversion numbers titles before building; `accession assign` numbers records."""
+    direct = tmp_path / "direct.mrc"
+    runner.invoke(cli, ["--db", str(tmp_path / "a.sqlite"), "acquisitions", "convert",
+                        str(SAMPLE), "--out", str(direct)], catch_exceptions=False)
+    plain_config = tmp_path / "plain.toml"
+    plain_config.write_text("[accession]\nenabled = false\n", encoding="utf-8")
+    plain = tmp_path / "plain.mrc"
+    runner.invoke(cli, ["--config", str(plain_config), "acquisitions", "convert", str(SAMPLE),
+                        "--out", str(plain)], catch_exceptions=False)
+    later = tmp_path / "later.mrc"
+    result = runner.invoke(cli, ["--db", str(tmp_path / "b.sqlite"), "accession", "assign",
+                                 str(plain), "--out", str(later)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+    def items(path: Path) -> list[list[tuple[str, str]]]:
+        return [[(s.code, s.value) for s in f.subfields]
+                for r in MARCReader(path.open("rb"), to_unicode=True)
+                for f in r.get_fields("952")]
+
+    numbered = items(direct)
+    assert numbered == items(later)
+    assert all(dict(f).get("i") and dict(f).get("p") for f in numbered)
