@@ -19,12 +19,15 @@ held by another copy) go to ``AssignReport.problems``; no new number is given th
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
+from multiprocessing import get_context
+from pathlib import Path
 
 from pymarc import Field, Record, Subfield
 
-from classification.accession import AccessionBook, Request
+from classification.accession import AccessionBook, Issued, Request
 from classification.barcodes import code128_problem
 from koha_bridge.config import Config
 from koha_bridge.store import Store
@@ -33,6 +36,7 @@ from marc.model import Copy, Title
 
 BATCH_RECORDS = 500
 BATCH_TITLES = 2000
+FIRST_BATCH_TITLES = 500  # numbered in-process while the worker process starts
 
 
 @dataclass
@@ -57,48 +61,81 @@ def _key(record_id: str, note: str | None, copy: str | None, ordinal: int) -> st
     return f"{record_id}|{note}|{copy or ''}" if note else f"{record_id}|{ordinal}"
 
 
-def number_titles(
+def numbered_titles(
     titles: Sequence[Title],
     store: Store,
     config: Config,
     *,
     report: AssignReport | None = None,
     batch: int = BATCH_TITLES,
-) -> None:
-    """Give the copies of titles about to be built their accession numbers and barcodes.
+) -> Iterator[Title]:
+    """Yield titles about to be built once their copies have accession numbers and barcodes.
 
     The conversion's fast path: the same numbers, item keys and store rows as
-    ``assign_accessions`` on the built records, without reading the records back.
-    Copies that already carry a number keep it untouched.
+    ``assign_accessions`` on the built records, without reading the records back. The
+    first batch is numbered here; when there are more, a worker process numbers them in
+    order (through its own connection to the same store) while the caller builds.
     """
     if not config.accession.enabled:
+        yield from titles
         return
     report = report if report is not None else AssignReport()
-    book = AccessionBook(store, config)
-    for start in range(0, len(titles), batch):
-        requests: list[Request] = []
-        copies: list[Copy] = []
-        for title in titles[start:start + batch]:
-            rid = record_id(title)
-            report.records += 1
-            report.copies += len(title.copies)
-            groups: dict[str, list[Copy]] = {}
-            for copy in title.copies:
-                if copy.accession:
-                    report.kept += 1
-                else:
-                    groups.setdefault(copy.category, []).append(copy)
-            for category, group in groups.items():
-                keys = [
-                    _key(rid, copy_source_note(c.source), str(c.copy_number), 0) for c in group
-                ]
-                requests.append(Request(category, keys, rid))
-                copies.extend(group)
-        given = book.allocate_many(requests)
-        for copy, (accession, barcode, again) in zip(copies, given, strict=True):
-            copy.accession, copy.barcode = accession, barcode
-            report.reused += again
-        report.assigned += len(given) - sum(again for _, _, again in given)
+    book = AccessionBook(store, config)  # refuses a bad prefix before any work
+    first, rest = titles[:FIRST_BATCH_TITLES], titles[FIRST_BATCH_TITLES:]
+    if not rest:
+        requests, copies = _requests(first, report)
+        _apply(book.allocate_many(requests), copies, report)
+        yield from first
+        return
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as worker:
+        worker.submit(int)  # start the process while the first batch is numbered here
+        requests, copies = _requests(first, report)
+        _apply(book.allocate_many(requests), copies, report)
+        batches = [rest[start:start + batch] for start in range(0, len(rest), batch)]
+        pending = []
+        for chunk in batches:
+            requests, copies = _requests(chunk, report)
+            pending.append((worker.submit(_allocate, store.path, config, requests), copies))
+        yield from first
+        for chunk, (future, copies) in zip(batches, pending, strict=True):
+            _apply(future.result(), copies, report)
+            yield from chunk
+
+
+def _apply(given: list[Issued], copies: list[Copy], report: AssignReport) -> None:
+    reused = 0
+    for copy, (accession, barcode, again) in zip(copies, given, strict=True):
+        copy.accession, copy.barcode = accession, barcode
+        reused += again
+    report.reused += reused
+    report.assigned += len(given) - reused
+
+
+def _requests(titles: Sequence[Title], report: AssignReport) -> tuple[list[Request], list[Copy]]:
+    """One request per title and category for the copies still without a number."""
+    requests: list[Request] = []
+    copies: list[Copy] = []
+    for title in titles:
+        rid = record_id(title)
+        report.records += 1
+        report.copies += len(title.copies)
+        groups: dict[str, list[Copy]] = {}
+        for copy in title.copies:
+            if copy.accession:
+                report.kept += 1
+            else:
+                groups.setdefault(copy.category, []).append(copy)
+        for category, group in groups.items():
+            keys = [_key(rid, copy_source_note(c.source), str(c.copy_number), 0) for c in group]
+            requests.append(Request(category, keys, rid))
+            copies.extend(group)
+    return requests, copies
+
+
+def _allocate(path: Path, config: Config, requests: list[Request]) -> list[Issued]:
+    """In the worker process: one batch of requests in one transaction."""
+    with Store(path) as store:
+        return AccessionBook(store, config).allocate_many(requests)
 
 
 def assign_accessions(

@@ -9,7 +9,7 @@ import click
 from cli.common import AppContext, bulk_objects, echo, pass_app, progress, warn
 from koha_bridge.store import Store
 from marc.pipeline import Conversion, prepare, records, write_outputs
-from marc.report import rejection_lines, summary_lines, write_report
+from marc.report import rejection_lines, summary_lines, write_report, write_sheets
 
 INPUT_TYPES = click.Path(exists=True, dir_okay=False, path_type=Path)
 OUTPUT = click.Path(dir_okay=False, path_type=Path)
@@ -58,15 +58,12 @@ def convert(
     finally:
         if store is not None:
             store.close()
-    write_report(conversion, report)
+    review = review or out.with_name(f"{out.stem}-duyet.xlsx")
+    reviewing = write_sheets(conversion, report, review)
     _print_summary(app, conversion)
     echo(app, f"Đã ghi {written} biểu ghi vào {out}" + (f" và {marcxml}" if marcxml else ""))
     echo(app, f"Báo cáo từng dòng: {report}")
-    if conversion.review:
-        from classification.review import write_review_sheet
-
-        review = review or out.with_name(f"{out.stem}-duyet.xlsx")
-        write_review_sheet(conversion.review, review)
+    if reviewing:
         echo(app, f"Cần duyệt số phân loại: {len(conversion.review)} nhan đề → {review}")
     if conversion.rejected:
         raise SystemExit(1)

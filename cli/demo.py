@@ -12,7 +12,7 @@ from koha_bridge.config import Config
 from koha_bridge.store import Store
 from marc.io import read_records
 from marc.pipeline import prepare, records, write_outputs
-from marc.report import summary_lines, write_report
+from marc.report import summary_lines, write_sheets
 
 SAMPLE = "data/sample-delivery.xlsx"
 
@@ -40,14 +40,9 @@ def demo(app: AppContext, out_dir: Path) -> None:
         with progress(app, stream, length=len(conversion.titles), label="Tạo biểu ghi") as bar:
             write_outputs(bar, mrc, xml)
     files += [("Biểu ghi MARC21 (ISO 2709)", mrc), ("Biểu ghi MARCXML", xml)]
-    report = out_dir / "baocao.xlsx"
-    write_report(conversion, report)
+    report, review = out_dir / "baocao.xlsx", out_dir / "duyet-phan-loai.xlsx"
     files.append(("Báo cáo từng dòng", report))
-    if conversion.review:
-        from classification.review import write_review_sheet
-
-        review = out_dir / "duyet-phan-loai.xlsx"
-        write_review_sheet(conversion.review, review)
+    if write_sheets(conversion, report, review):
         files.append(("Bảng duyệt số phân loại", review))
     files += _labels(config, mrc, out_dir)
     for line in summary_lines(conversion):

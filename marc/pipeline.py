@@ -8,7 +8,7 @@ shows progress and prints the report.
 from __future__ import annotations
 
 import os
-from collections import defaultdict
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -97,19 +97,20 @@ def records(
 ) -> Iterator[Record]:
     """Number, build and classify the records of a prepared conversion, one at a time."""
     today = today or date.today()
+    titles: Iterable[Title] = conversion.titles
     if config.accession.enabled:
         if store is None:
             raise ValueError("numbering copies needs the local store")
-        from classification.assign import AssignReport, number_titles
+        from classification.assign import AssignReport, numbered_titles
 
         conversion.numbering = AssignReport()
-        number_titles(conversion.titles, store, config, report=conversion.numbering)
-        _collect_accessions(conversion)
-    built = (build_record(title, config, today=today) for title in conversion.titles)
+        titles = numbered_titles(conversion.titles, store, config, report=conversion.numbering)
+    built = (build_record(title, config, today=today) for title in titles)
     if config.classification.enabled:
         yield from _classified(built, conversion, config)
     else:
         yield from built
+    _collect_accessions(conversion)
 
 
 def _classified(
@@ -194,23 +195,24 @@ def _tee_iso2709(records: Iterable[Record], handle: BinaryIO) -> Iterator[Record
 
 
 def accession_ranges(numbers: list[str]) -> str:
-    """``TK.00001–TK.00005, TK.00009`` for a report cell."""
-    by_prefix: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for number in numbers:
-        head, _, digits = number.rpartition(".")
-        if digits.isdigit():
-            by_prefix[head].append((int(digits), number))
-        else:
-            by_prefix[number].append((0, number))
+    """``TK.00001–TK.00005, TK.00009`` for a report cell (runs of consecutive numbers)."""
+    parsed = sorted(map(_split_number, numbers))
     parts: list[str] = []
-    for _, items in by_prefix.items():
-        items.sort()
-        start = prev = items[0]
-        for item in items[1:]:
-            if item[0] == prev[0] + 1 and prev[0]:
-                prev = item
-                continue
-            parts.append(start[1] if start == prev else f"{start[1]}–{prev[1]}")
-            start = prev = item
-        parts.append(start[1] if start == prev else f"{start[1]}–{prev[1]}")
+    first = 0
+    for last in range(len(parsed)):
+        head, n, text = parsed[last]
+        following = parsed[last + 1] if last + 1 < len(parsed) else None
+        if following and following[0] == head and n >= 0 and following[1] == n + 1:
+            continue
+        parts.append(text if first == last else f"{parsed[first][2]}–{text}")
+        first = last + 1
     return ", ".join(parts)
+
+
+def _split_number(number: str) -> tuple[str, int, str]:
+    """(text before the final digits, their value or -1, the number itself)."""
+    match = _TRAILING_DIGITS.match(number)
+    return (match[1], int(match[2]), number) if match else (number, -1, number)
+
+
+_TRAILING_DIGITS = re.compile(r"(.*?)(\d+)$")

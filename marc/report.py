@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 from koha_bridge.xlsx import Table, lines_sheet, workbook
@@ -14,6 +16,7 @@ STATUS_VI = {
     Status.REJECTED: "Bị loại",
 }
 
+SIDE_PROCESS_ROWS = 2000  # below this, starting a second process costs more than it saves
 DETAIL_COLUMNS = (
     ("Tệp", 24), ("Trang tính", 16), ("Dòng", 7), ("Kết quả", 11), ("Nhan đề", 50),
     ("Số bản", 8), ("Gộp vào dòng", 14), ("Số ĐKCB", 30), ("Lý do loại", 50),
@@ -58,6 +61,28 @@ def rejection_lines(conversion: Conversion, limit: int = 20) -> list[str]:
     if len(rejected) > limit:
         lines.append(f"  … và {len(rejected) - limit} dòng khác (xem báo cáo XLSX)")
     return lines
+
+
+def write_sheets(conversion: Conversion, report: Path, review: Path) -> bool:
+    """The row report and, when titles wait for review, the review sheet (True if written).
+
+    The two workbooks are independent: a long review sheet is written by a second
+    process while this one writes the report.
+    """
+    if not conversion.review:
+        write_report(conversion, report)
+        return False
+    from classification.review import write_review_sheet
+
+    if len(conversion.review) < SIDE_PROCESS_ROWS:
+        write_report(conversion, report)
+        write_review_sheet(conversion.review, review)
+        return True
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as side:
+        reviewing = side.submit(write_review_sheet, conversion.review, review)
+        write_report(conversion, report)
+        reviewing.result()
+    return True
 
 
 def write_report(conversion: Conversion, path: Path) -> None:

@@ -158,3 +158,31 @@ def test_numbering_during_conversion_equals_numbering_the_records_after(
     numbered = items(direct)
     assert numbered == items(later)
     assert all(dict(f).get("i") and dict(f).get("p") for f in numbered)
+
+
+def test_accession_ranges_in_the_report_cell() -> None:
+    from marc.pipeline import accession_ranges
+
+    assert accession_ranges(["TK.00003", "TK.00001", "TK.00002", "TK.00009"]) == (
+        "TK.00001–TK.00003, TK.00009"
+    )
+    assert accession_ranges(["SGK.0012.001", "SGK.0012.002", "SGK.0013.001"]) == (
+        "SGK.0012.001–SGK.0012.002, SGK.0013.001"
+    )
+    assert accession_ranges(["TN-00004", "TN-00005", "VOID"]) == "TN-00004–TN-00005, VOID"
+    assert accession_ranges([]) == ""
+
+
+def test_long_review_sheet_is_written_beside_the_report(
+    runner, tmp_path: Path, monkeypatch
+) -> None:
+    from marc import report as report_module
+
+    monkeypatch.setattr(report_module, "SIDE_PROCESS_ROWS", 1)
+    out = tmp_path / "sach.mrc"
+    result = runner.invoke(cli, ["--db", str(tmp_path / "kb.sqlite"), "acquisitions", "convert",
+                                 str(SAMPLE), "--out", str(out)], catch_exceptions=False)
+    review = tmp_path / "sach-duyet.xlsx"
+    assert str(review) in result.output
+    rows = list(load_workbook(review, read_only=True).worksheets[0].iter_rows(values_only=True))
+    assert len(rows) > 10 and rows[0][0] == "Mã biểu ghi (001)"
