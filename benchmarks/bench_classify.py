@@ -7,7 +7,7 @@ writing the review sheet of the titles that need review.
 
 ``classify_records`` runs ``--repeat`` times, each in a fresh interpreter (cold
 caches, as in a real run) on freshly built records whose building garbage has been
-collected; the best and the median are printed next to the target (0.60 s for the
+collected; the best and the median are printed next to our own budget (0.60 s for the
 default 20,000 titles: classification and numbering may add at most 50% to
 ``acquisitions convert``). A second figure writes every proposal
 (``min_confidence = "unconfirmed"``): the most 082/942/952 writing there can be.
@@ -141,7 +141,7 @@ def main() -> None:
           "(each in a fresh interpreter)")
     print(f"build records (pymarc, baseline): {min(float(r['build']) for r in runs):6.2f} s")
     print(f"classify_records:                 {best:6.2f} s best, {median:.2f} s median "
-          f"({1e6 * best / titles:.0f} µs/title); target ≤ {target:.2f} s: "
+          f"({1e6 * best / titles:.0f} µs/title); own budget ≤ {target:.2f} s: "
           f"{'met' if best <= target else 'NOT met'}")
     every = [float(r["classify_all"]) for r in runs]
     print(f"  every proposal written ({first['written_all']} titles, min_confidence = "
