@@ -18,7 +18,7 @@ from classification.labels import (
     write_barcode_labels,
     write_spine_labels,
 )
-from cli.common import AppContext, echo, pass_app, warn
+from cli.common import AppContext, counter, echo, pass_app, warn
 from koha_bridge.config import Config
 from marc.pipeline import LIST_SUFFIXES, load_records
 
@@ -97,7 +97,11 @@ def spine(
         skip=skip, sort="shelf" if order == "shelf" else "accession",
         per_title=per_title, show_year=year, show_volume=volume,
     )
-    report = write_spine_labels(input_records(app, input_path), _config(app, preset), out, options)
+    records = input_records(app, input_path)
+    with counter(app, length=_copies(records), label="In nhãn gáy") as bar:
+        report = write_spine_labels(
+            records, _config(app, preset), out, options, tick=lambda: bar.update(1)
+        )
     _finish(app, report, "nhãn gáy", out)
 
 
@@ -114,8 +118,15 @@ def barcode(
     """Nhãn mã vạch: tên trường, số ĐKCB, mã vạch Code 128, nhan đề."""
     options = LabelOptions(skip=skip, sort="shelf" if order == "shelf" else "accession")
     records = input_records(app, input_path)
-    report = write_barcode_labels(records, _config(app, preset), out, options)
+    with counter(app, length=_copies(records), label="In nhãn mã vạch") as bar:
+        report = write_barcode_labels(
+            records, _config(app, preset), out, options, tick=lambda: bar.update(1)
+        )
     _finish(app, report, "nhãn mã vạch", out)
+
+
+def _copies(records: list[Record]) -> int:
+    return sum(len(record.get_fields("952")) for record in records)
 
 
 COMMANDS: list[click.Command] = [labels]

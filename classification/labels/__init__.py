@@ -6,7 +6,7 @@ The seam for every input kind is a function taking pymarc ``Record``s:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -63,6 +63,7 @@ def _items(records: Iterable[Record], config: Config, options: LabelOptions) -> 
 def write_spine_labels(
     records: Iterable[Record], config: Config, out: Path | BinaryIO,
     options: LabelOptions = LabelOptions(),
+    tick: Callable[[], None] | None = None,
 ) -> LabelReport:
     """Write spine labels for every copy (or every title with ``per_title``) to ``out``."""
     sheet = sheet_from_config(config.labels)
@@ -75,7 +76,7 @@ def write_spine_labels(
     if options.per_title:
         items = group_per_title(items)
     try:
-        report = renderer.render(items, out, options.skip)
+        report = renderer.render(items, out, options.skip, tick)
     except OSError as exc:
         raise FatalInputError(f"Không ghi được tệp PDF {out}: {exc}") from exc
     report.warnings[:0] = warnings
@@ -103,13 +104,14 @@ def _classified_only(items: list[LabelItem]) -> tuple[list[LabelItem], int, list
 def write_barcode_labels(
     records: Iterable[Record], config: Config, out: Path | BinaryIO,
     options: LabelOptions = LabelOptions(sort="accession"),
+    tick: Callable[[], None] | None = None,
 ) -> LabelReport:
     """Write one barcode label per copy to ``out`` (copies without a barcode are reported)."""
     sheet = sheet_from_config(config.labels)
     renderer = BarcodeRenderer(sheet, config.labels, config.school.name)
     items, warnings = _items(records, config, options)
     try:
-        report = renderer.render(items, out, options.skip)
+        report = renderer.render(items, out, options.skip, tick)
     except OSError as exc:
         raise FatalInputError(f"Không ghi được tệp PDF {out}: {exc}") from exc
     report.warnings[:0] = warnings

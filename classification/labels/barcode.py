@@ -7,7 +7,7 @@ number in bold, followed by the barcode value when the two differ.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -60,7 +60,13 @@ class BarcodeRenderer:
         size = self.fitter.size_for(text, font, size, self.inner)
         return self.fitter.ellipsize(text, font, size, self.inner), size
 
-    def render(self, items: Sequence[LabelItem], out: Path | BinaryIO, skip: int) -> LabelReport:
+    def render(
+        self,
+        items: Sequence[LabelItem],
+        out: Path | BinaryIO,
+        skip: int,
+        tick: Callable[[], None] | None = None,
+    ) -> LabelReport:
         report = LabelReport()
         if self.school and self.school.endswith("…"):
             report.warnings.append(f"Tên trường quá dài cho nhãn, đã rút gọn: {self.school}")
@@ -74,7 +80,7 @@ class BarcodeRenderer:
                 )
         pages = draw_sheets(
             out, self.sheet, "Nhãn mã vạch", drawable,
-            lambda canvas, item, box: self._draw(canvas, item, box, report), skip,
+            lambda canvas, item, box: self._draw(canvas, item, box, report), skip, tick,
         )
         if self.shortened:
             sample = "; ".join(self.shortened[:5])

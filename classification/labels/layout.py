@@ -214,8 +214,12 @@ def draw_sheets(
     items: Sequence[T],
     draw: Callable[[Canvas, T, Box], None],
     skip: int = 0,
+    tick: Callable[[], None] | None = None,
 ) -> int:
-    """Draw one label per item across as many sheets as needed; returns the page count."""
+    """Draw one label per item across as many sheets as needed; returns the page count.
+
+    ``tick`` is called after each label (for a progress bar).
+    """
     canvas = open_canvas(out, sheet, title)
     page = 0
     for item, (page_no, box) in zip(items, placements(len(items), sheet, skip), strict=True):
@@ -223,6 +227,8 @@ def draw_sheets(
             canvas.showPage()
             page = page_no
         draw(canvas, item, box)
+        if tick is not None:
+            tick()
     canvas.save()
     return page + 1 if items else 0
 

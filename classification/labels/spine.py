@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -104,12 +104,18 @@ class SpineRenderer:
         self.base = _MAX_SIZE
         self.warned: set[str] = set()
 
-    def render(self, items: Sequence[LabelItem], out: Path | BinaryIO, skip: int) -> LabelReport:
+    def render(
+        self,
+        items: Sequence[LabelItem],
+        out: Path | BinaryIO,
+        skip: int,
+        tick: Callable[[], None] | None = None,
+    ) -> LabelReport:
         report = LabelReport()
         self.base = self._base_size(items)
         report.pages = draw_sheets(
             out, self.sheet, "Nhãn gáy sách", items,
-            lambda canvas, item, box: self._draw(canvas, item, box, report), skip,
+            lambda canvas, item, box: self._draw(canvas, item, box, report), skip, tick,
         )
         report.labels = len(items)
         return report
