@@ -86,6 +86,30 @@ class Facts:
         return " ".join(filter(None, [self.title, *map(fold, self.others)]))
 
 
+_VIE = frozenset({"vie"})
+_UNKNOWN_ORIGINAL = frozenset({"und"})
+# Letters only Vietnamese uses among Latin-script languages (NFC, lower case).
+_VIETNAMESE_LETTERS = frozenset(
+    "đăâêôơư" "ảạằắẳẵặầấẩẫậẻẽẹềếểễệỉĩịỏọồốổỗộờớởỡợủũụừứửữựỳỷỹỵ"
+)
+
+
+@lru_cache(maxsize=4096)
+def _vietnamese_name(name: str) -> bool:
+    """A personal name that reads as Vietnamese: a Vietnamese family name or letters."""
+    lowered = name.lower()
+    if any(letter in _VIETNAMESE_LETTERS for letter in lowered):
+        return True
+    return lowered.split(" ", 1)[0] in load_tables().surnames
+
+
+def _vietnamese_author(scan: RecordScan) -> bool:
+    """False only when the main entry is a person whose name reads as foreign."""
+    heading = scan.headings.get("100")
+    name = heading.get("a") if heading is not None else None
+    return not name or _vietnamese_name(name.strip())
+
+
 class Proposer:
     """Tables, compiled rules and settings for one configuration, built once per run."""
 
@@ -126,6 +150,8 @@ class Proposer:
         if category and category not in self.codes:
             category = self.collections.get(category, category)
         languages = scan.original_languages or self._languages(hints.language)
+        if languages == _VIE and not _vietnamese_author(scan):
+            languages = _UNKNOWN_ORIGINAL  # a translation without 041 $h: not Vietnamese literature
         return Facts(
             title=title,
             others=others,

@@ -96,6 +96,7 @@ class Tables:
     mark_folding: dict[str, str]  # one character → ASCII letters
     cn_source: dict[str, str]  # scheme → Koha cn_source code
     rules: dict[str, Any]  # ddc-rules.yaml as read
+    surnames: frozenset[str]  # Vietnamese family names, lower case
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -134,7 +135,13 @@ def load_tables() -> Tables:
         for letter in letters.split():
             folding[letter] = ascii_.lower()
             folding[letter.upper()] = ascii_.upper()
+    surnames = frozenset(
+        line.strip().lower()
+        for line in (DATA_DIR / "vietnamese-surnames.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    )
     return Tables(
+        surnames=surnames,
         subjects=subjects,
         bbk19_codes=bbk19,
         mark_folding=folding,

@@ -355,3 +355,27 @@ def test_rule_index_agrees_with_trying_every_rule() -> None:
             for text in texts:
                 assert ruleset.first_match(text, category, languages) == _brute_first_match(
                     rules, text, category, languages), (text, category, languages)
+
+
+@pytest.mark.parametrize(
+    ("author", "vietnamese"),
+    [
+        ("Tô Hoài", True),
+        ("Nguyễn Nhật Ánh", True),
+        ("Đoàn Giỏi", True),
+        ("Phùng Quán", True),
+        ("Lê Linh", True),
+        ("Antoine de Saint-Exupéry", False),
+        ("Hector Malot", False),
+        ("Kuroyanagi Tetsuko", False),
+    ],
+)
+def test_a_translation_without_041h_is_not_vietnamese_literature(
+    author: str, vietnamese: bool
+) -> None:
+    record = make_record("KB1", "Hoàng tử bé", author=author, category="TN")
+    proposal = propose(record, hints_from_record(record), config())
+    if vietnamese:
+        assert proposal is not None and proposal.number == "895.9223"
+    else:
+        assert proposal is None or not proposal.number.startswith("895.92")
