@@ -176,6 +176,9 @@ class _RowReader:
                       for col, k in header.columns if k == key}
         self.sheet_category = matcher.contained(sheet) if sheet else None
         self.heading_category: str | None = None
+        # "Lớp 6" / "Khối 7" in a sheet name or sub-heading: the grade of rows without one
+        self.sheet_grade = grade_in(sheet) if sheet else None
+        self.heading_grade: str | None = None
         self.rows: list[AcquisitionRow] = []
         self.skipped: list[SkippedRow] = []
 
@@ -214,6 +217,8 @@ class _RowReader:
                 values[key] = text
         if not values and all(_is_empty(v) for v in row):
             return
+        if "grade" not in values and (self.heading_grade or self.sheet_grade):
+            values["grade"] = self.heading_grade or self.sheet_grade or ""
         self.rows.append(AcquisitionRow(source, values, self._category(values), tuple(notes)))
 
     def _category(self, values: dict[str, str]) -> str | None:
@@ -275,7 +280,17 @@ class _RowReader:
             return None
         if code is not None:
             self.heading_category = code
+        self.heading_grade = grade_in(text)
         return f"dòng tiêu đề mục: {text}"
+
+
+def grade_in(text: str) -> str | None:
+    """The grade a sheet name or sub-heading names: "SGK lớp 6" → "6", else None."""
+    match = _GRADE.search(unicodedata.normalize("NFC", text))
+    return match.group(1) if match else None
+
+
+_GRADE = re.compile(r"(?i)\b(?:lớp|khối)\s*(1[0-2]|[1-9])\b")
 
 
 def _is_totals(folded: str) -> bool:

@@ -250,3 +250,25 @@ def test_unreadable_files_are_fatal(tmp_path: Path, name: str, content: bytes,
 def test_missing_file_is_fatal(tmp_path: Path) -> None:
     with pytest.raises(FatalInputError, match=r"missing\.xlsx"):
         read_acquisitions([tmp_path / "missing.xlsx"])
+
+
+def test_grade_from_sheet_name_and_sub_heading(tmp_path: Path) -> None:
+    header = ["TT", "Nhan đề", "TG", "Mã số ISBN", "SL"]
+    sheets = {
+        "Khối 6": [header, [1, "Bồi dưỡng Toán 6", "Vũ Hữu Bình", "", 5]],
+        "Sách tham khảo": [
+            header,
+            ["II. SÁCH THAM KHẢO LỚP 9", None, None, None, None],
+            [1, "Ôn thi vào lớp 10", "Nguyễn Văn A", "", 2],
+            ["III. TRUYỆN THIẾU NHI", None, None, None, None],
+            [2, "Dế Mèn phiêu lưu ký", "Tô Hoài", "", 1],
+        ],
+    }
+    result = read_acquisitions([make_xlsx(tmp_path / "k.xlsx", sheets)])
+    grades = {row.values["title"]: row.values.get("grade") for row in result.rows}
+    assert grades == {
+        "Bồi dưỡng Toán 6": "6", "Ôn thi vào lớp 10": "9", "Dế Mèn phiêu lưu ký": None,
+    }
+    assert {row.values["title"]: row.values.get("author") for row in result.rows}[
+        "Dế Mèn phiêu lưu ký"] == "Tô Hoài"  # "TG" is the author column
+    assert all(not s.unmapped for s in result.sheets)
