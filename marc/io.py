@@ -8,7 +8,9 @@ record number; it is never skipped silently (pymarc's reader would yield ``None`
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 from xml.sax import SAXException, make_parser
@@ -26,6 +28,20 @@ _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 _XML_HEAD = f'<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="{MARC_XML_NS}">\n'
 
 
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` that replaces it only when the block succeeds.
+
+    So an output may be its own input, and a failure leaves no half-written file.
+    """
+    part = path.with_name(path.name + ".part")
+    try:
+        yield part
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+
+
 def write_mrc(records: Iterable[Record], path: Path, *, nfc: bool = False) -> int:
     """Write records as ISO 2709 in UTF-8; returns how many were written.
 
@@ -33,7 +49,7 @@ def write_mrc(records: Iterable[Record], path: Path, *, nfc: bool = False) -> in
     skips the check that every other record gets.
     """
     count = 0
-    with Path(path).open("wb") as handle:
+    with replacing(Path(path)) as part, part.open("wb") as handle:
         for record in records:
             handle.write((record if nfc else normalize_record(record)).as_marc())
             count += 1
@@ -43,7 +59,7 @@ def write_mrc(records: Iterable[Record], path: Path, *, nfc: bool = False) -> in
 def write_marcxml(records: Iterable[Record], path: Path, *, nfc: bool = False) -> int:
     """Write records as one MARCXML ``<collection>`` (MARC21 slim namespace, UTF-8)."""
     count = 0
-    with Path(path).open("w", encoding="utf-8", newline="\n") as handle:
+    with replacing(Path(path)) as part, part.open("w", encoding="utf-8", newline="\n") as handle:
         handle.write(_XML_HEAD)
         for record in records:
             handle.write(_marcxml(record if nfc else normalize_record(record)))

@@ -7,7 +7,6 @@ shows progress and prints the report.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from koha_bridge.config import Config
 from koha_bridge.store import Store
 from marc.build import build_record
 from marc.group import group_titles, rejection_outcome
-from marc.io import read_records, write_marcxml, write_mrc
+from marc.io import read_records, replacing, write_marcxml, write_mrc
 from marc.model import Book, Outcome, SourceRef, Status, Title
 from marc.normalize import normalize_row
 from marc.readers import ReadResult, SheetReport, SkippedRow, read_acquisitions
@@ -170,22 +169,10 @@ def write_outputs(records: Iterable[Record], out: Path, marcxml: Path | None = N
 
     The files appear only when complete.
     """
-    parts = [out.with_name(out.name + ".part")]
-    if marcxml is not None:
-        parts.append(marcxml.with_name(marcxml.name + ".part"))
-    try:
-        if marcxml is None:
-            count = write_mrc(records, parts[0], nfc=True)
-        else:
-            with parts[0].open("wb") as handle:
-                count = write_marcxml(_tee_iso2709(records, handle), parts[1], nfc=True)
-        os.replace(parts[0], out)
-        if marcxml is not None:
-            os.replace(parts[1], marcxml)
-    finally:
-        for part in parts:
-            part.unlink(missing_ok=True)
-    return count
+    if marcxml is None:
+        return write_mrc(records, out, nfc=True)
+    with replacing(out) as part, part.open("wb") as handle:
+        return write_marcxml(_tee_iso2709(records, handle), marcxml, nfc=True)
 
 
 def _tee_iso2709(records: Iterable[Record], handle: BinaryIO) -> Iterator[Record]:

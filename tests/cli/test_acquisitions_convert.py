@@ -7,6 +7,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from pymarc import MARCReader
 
@@ -186,3 +187,16 @@ def test_long_review_sheet_is_written_beside_the_report(
     assert str(review) in result.output
     rows = list(load_workbook(review, read_only=True).worksheets[0].iter_rows(values_only=True))
     assert len(rows) > 10 and rows[0][0] == "Mã biểu ghi (001)"
+
+
+@pytest.mark.parametrize("command", [["classify"], ["accession", "assign"]])
+def test_a_command_may_write_over_its_own_input(runner, tmp_path: Path, command: list) -> None:
+    out = tmp_path / "sach.mrc"
+    runner.invoke(cli, ["--db", str(tmp_path / "kb.sqlite"), "acquisitions", "convert",
+                        str(SAMPLE), "--out", str(out)], catch_exceptions=False)
+    before = len(list(MARCReader(out.open("rb"), to_unicode=True)))
+    result = runner.invoke(cli, ["--db", str(tmp_path / "kb.sqlite"), *command, str(out),
+                                 "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    assert len(list(MARCReader(out.open("rb"), to_unicode=True))) == before == 59
+    assert not list(tmp_path.glob("*.part"))
