@@ -12,7 +12,7 @@ from koha_bridge.config import Config
 from koha_bridge.store import Store
 from marc.io import read_records
 from marc.pipeline import prepare, records, write_outputs
-from marc.report import summary_lines, write_sheets
+from marc.report import rejection_lines, summary_lines, write_sheets
 
 SAMPLE = "data/sample-delivery.xlsx"
 
@@ -45,7 +45,9 @@ def demo(app: AppContext, out_dir: Path) -> None:
     if write_sheets(conversion, report, review):
         files.append(("Bảng duyệt số phân loại", review))
     files += _labels(config, mrc, out_dir)
-    for line in summary_lines(conversion):
+    rejected = rejection_lines(conversion)
+    for line in [*summary_lines(conversion), *(["Dòng bị loại (lỗi cố ý trong danh sách mẫu):"]
+                                                 if rejected else []), *rejected]:
         echo(app, line)
     echo(app, "")
     echo(app, f"Danh sách mẫu: {sample_path()}")
