@@ -106,3 +106,19 @@ def test_store_backs_up_before_migrating_an_existing_file(tmp_path: Path, monkey
     with Store(path) as store:
         assert "999_test_step" in store.applied_migrations()
     assert list(tmp_path.glob("kb.sqlite.bak-*"))
+
+
+def test_config_template_label_geometry_lines_are_valid_when_uncommented(tmp_path: Path) -> None:
+    from cli.config_cmd import template_text
+
+    text = template_text()
+    for key in ("page_size", "rows", "columns", "label_width_mm", "gap_y_mm"):
+        text = text.replace(f"# {key} =", f"{key} =")
+    path = tmp_path / "k.toml"
+    path.write_text(text, encoding="utf-8")
+    config = load_config(path)
+    assert (config.labels.rows, config.labels.columns) == (8, 3)
+    from classification.labels import sheet_from_config
+
+    sheet = sheet_from_config(config.labels)
+    assert sheet.per_page == 24
