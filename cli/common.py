@@ -119,3 +119,10 @@ def echo(app: AppContext, message: str = "", **kwargs: Any) -> None:
 
 def warn(message: str) -> None:
     click.echo(message, err=True)
+
+
+def warn_rejected(count: int) -> None:
+    """Say that a supplier list converted on the way had rejected rows."""
+    if count:
+        warn(f"{count} dòng bị loại khi chuyển đổi, xem "
+             "'koha-bridge acquisitions convert' để có báo cáo")

@@ -18,7 +18,7 @@ from classification.labels import (
     write_barcode_labels,
     write_spine_labels,
 )
-from cli.common import AppContext, counter, echo, pass_app, warn
+from cli.common import AppContext, counter, echo, pass_app, warn, warn_rejected
 from koha_bridge.config import Config
 from marc.pipeline import LIST_SUFFIXES, load_records
 
@@ -29,8 +29,11 @@ def input_records(app: AppContext, path: Path) -> list[Record]:
     """Records to label: a .mrc / MARCXML file, or a supplier list converted first."""
     if path.suffix.lower() in LIST_SUFFIXES and app.config.accession.enabled:
         with app.open_store() as store:
-            return list(load_records(path, app.config, store=store))
-    return list(load_records(path, app.config, store=None))
+            records, rejected = load_records(path, app.config, store=store)
+    else:
+        records, rejected = load_records(path, app.config, store=None)
+    warn_rejected(rejected)
+    return records
 
 
 def _config(app: AppContext, preset: str | None) -> Config:

@@ -7,17 +7,16 @@ from pathlib import Path
 
 import click
 import requests
-from pymarc import Record
 from requests.adapters import HTTPAdapter
 
-from cli.common import AppContext, counter, echo, pass_app, warn
+from cli.common import AppContext, counter, echo, pass_app, warn, warn_rejected
 from koha_bridge.api import KohaApi, item_from_952
 from koha_bridge.client import KohaClient
 from koha_bridge.config import Config
 from koha_bridge.journal import Journal
 from koha_bridge.push import Pusher, plan_push, refresh_index
 from koha_bridge.push_report import outcome_lines, plan_lines, write_push_report
-from koha_bridge.store import Store
+from marc.pipeline import load_records
 
 
 @click.command("push")
@@ -51,7 +50,8 @@ def push(
         if refresh:
             count = refresh_index(api, journal)
             echo(app, f"Chỉ mục cục bộ: {count} biểu ghi từ Koha")
-        records, rejected = _records(app, source, store)
+        records, rejected = load_records(source, app.config, store=store)
+        warn_rejected(rejected)
         plan = plan_push(records, api, journal, item_from_952, workers=workers)
         if dry_run:
             write_push_report(plan, report, planned=True)
@@ -87,21 +87,6 @@ def make_client(config: Config, workers: int) -> KohaClient:
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return KohaClient.from_config(config, session=session)
-
-
-def _records(app: AppContext, source: Path, store: Store) -> tuple[list[Record], int]:
-    """The records to push and how many list rows were rejected while converting."""
-    from marc.pipeline import LIST_SUFFIXES, prepare, records
-
-    if source.suffix.lower() in LIST_SUFFIXES:
-        conversion = prepare([source], app.config)
-        if conversion.rejected:
-            warn(f"{conversion.rejected} dòng bị loại khi chuyển đổi, xem "
-                 "'koha-bridge acquisitions convert' để có báo cáo")
-        return list(records(conversion, app.config, store=store)), conversion.rejected
-    from marc.io import read_records
-
-    return list(read_records(source)), 0
 
 
 COMMANDS = [push]

@@ -1,6 +1,6 @@
 """The acquisitions pipeline, assembled in one place (importer → fix → exporter).
 
-read lists → normalise rows → group titles → build MARC → classify → number copies
+read lists → normalise rows → group titles → number copies → build MARC → classify
 → write. Every stage is a plain function or generator; the CLI only wires options,
 shows progress and prints the report.
 """
@@ -18,7 +18,7 @@ from pymarc import Record
 
 from koha_bridge.config import Config
 from koha_bridge.store import Store
-from marc.build import build_record
+from marc.build import build_record, record_id
 from marc.group import group_titles, rejection_outcome
 from marc.io import read_records, replacing, write_marcxml, write_mrc
 from marc.model import Book, Outcome, SourceRef, Status, Title
@@ -120,7 +120,7 @@ def _classified(
     hints = {}
     for title in conversion.titles:
         book = title.book
-        hints[_record_id(title)] = Hints(
+        hints[record_id(title)] = Hints(
             class_number=book.class_number,
             subject=book.subject,
             grade=book.grade,
@@ -132,12 +132,6 @@ def _classified(
         if classified.needs_review:
             conversion.review.append(classified)
         yield record
-
-
-def _record_id(title: Title) -> str:
-    from marc.build import record_id
-
-    return record_id(title)
 
 
 def _collect_accessions(conversion: Conversion) -> None:
@@ -152,16 +146,16 @@ def _collect_accessions(conversion: Conversion) -> None:
 LIST_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt"})
 
 
-def load_records(path: Path, config: Config, *, store: Store | None) -> Iterator[Record]:
+def load_records(path: Path, config: Config, *, store: Store | None) -> tuple[list[Record], int]:
     """Records from a MARC file, or from a supplier list converted on the way.
 
-    A list's rejected rows are dropped here; ``acquisitions convert`` is the command
-    that reports them.
+    Also returns how many list rows were rejected (``acquisitions convert`` is the
+    command that reports them row by row).
     """
     if path.suffix.lower() not in LIST_SUFFIXES:
-        yield from read_records(path)
-        return
-    yield from records(prepare([path], config), config, store=store)
+        return list(read_records(path)), 0
+    conversion = prepare([path], config)
+    return list(records(conversion, config, store=store)), conversion.rejected
 
 
 def write_outputs(records: Iterable[Record], out: Path, marcxml: Path | None = None) -> int:

@@ -86,6 +86,7 @@ def test_list_input_is_converted_first(cli_runner: CliRunner, tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     text = "".join(page.extract_text() for page in PdfReader(out).pages)
     assert "SGK.00001" in text and "Dế Mèn phiêu lưu ký" in text
+    assert "5 dòng bị loại khi chuyển đổi" in result.output  # the sample's planted mistakes
 
 
 def test_unreadable_list_is_an_input_error(cli_runner: CliRunner, tmp_path: Path) -> None:
