@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
 from cli.common import AppContext, bulk_objects, echo, pass_app, progress, warn
+from koha_bridge.config import Config
 from koha_bridge.store import Store
 from marc.pipeline import Conversion, prepare, records, write_outputs
 from marc.report import rejection_lines, summary_lines, write_report, write_sheets
@@ -52,12 +54,8 @@ def convert(
         warn(f"--strict: có {conversion.rejected} dòng bị loại nên không ghi biểu ghi nào.")
         echo(app, f"Báo cáo: {report}")
         raise SystemExit(1)
-    store = app.open_store() if config.accession.enabled else None
-    try:
-        written = _write(app, conversion, out, marcxml, store)
-    finally:
-        if store is not None:
-            store.close()
+    with app.open_store() if config.accession.enabled else nullcontext() as store:
+        written = write_records(app, config, conversion, out, marcxml, store)
     review = review or out.with_name(f"{out.stem}-duyet.xlsx")
     reviewing = write_sheets(conversion, report, review)
     _print_summary(app, conversion)
@@ -69,10 +67,16 @@ def convert(
         raise SystemExit(1)
 
 
-def _write(
-    app: AppContext, conversion: Conversion, out: Path, marcxml: Path | None, store: Store | None
+def write_records(
+    app: AppContext,
+    config: Config,
+    conversion: Conversion,
+    out: Path,
+    marcxml: Path | None,
+    store: Store | None,
 ) -> int:
-    stream = records(conversion, app.config, store=store)
+    """Number, build and classify the records, with a progress bar, and write them."""
+    stream = records(conversion, config, store=store)
     with progress(app, stream, length=len(conversion.titles), label="Tạo biểu ghi") as bar:
         return write_outputs(bar, out, marcxml)
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import click
 
-from cli.common import AppContext, echo, pass_app, progress
+from cli.acq import write_records
+from cli.common import AppContext, echo, pass_app
 from koha_bridge.config import Config
 from koha_bridge.store import Store
 from marc.io import read_records
-from marc.pipeline import prepare, records, write_outputs
+from marc.pipeline import prepare
 from marc.report import rejection_lines, summary_lines, write_sheets
 
 SAMPLE = "data/sample-delivery.xlsx"
@@ -36,9 +37,7 @@ def demo(app: AppContext, out_dir: Path) -> None:
     conversion = prepare([sample_path()], config)
     mrc, xml = out_dir / "records.mrc", out_dir / "records.xml"
     with Store(out_dir / "koha-bridge.sqlite") as store:
-        stream = records(conversion, config, store=store)
-        with progress(app, stream, length=len(conversion.titles), label="Tạo biểu ghi") as bar:
-            write_outputs(bar, mrc, xml)
+        write_records(app, config, conversion, mrc, xml, store)
     files += [("Biểu ghi MARC21 (ISO 2709)", mrc), ("Biểu ghi MARCXML", xml)]
     report, review = out_dir / "baocao.xlsx", out_dir / "duyet-phan-loai.xlsx"
     files.append(("Báo cáo từng dòng", report))
