@@ -8,10 +8,13 @@ not have taken effect in Koha, so the push looks before sending it again.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from koha_bridge.store import Store
+
+T = TypeVar("T")
 
 TITLE_STATES = ("planned", "sending", "created", "matched", "failed")
 ITEM_STATES = ("planned", "sending", "created", "conflict", "failed")
@@ -34,7 +37,7 @@ class Journal:
 
     def titles(self, record_ids: Sequence[str]) -> dict[str, sqlite3.Row]:
         found: dict[str, sqlite3.Row] = {}
-        for chunk in _chunks(record_ids, 500):
+        for chunk in chunks(record_ids, 500):
             marks = ",".join("?" * len(chunk))
             for row in self.store.query(
                 f"SELECT * FROM push_titles WHERE record_id IN ({marks})", chunk
@@ -74,7 +77,7 @@ class Journal:
     # -- items --------------------------------------------------------------------
     def items(self, barcodes: Sequence[str]) -> dict[str, sqlite3.Row]:
         found: dict[str, sqlite3.Row] = {}
-        for chunk in _chunks(barcodes, 500):
+        for chunk in chunks(barcodes, 500):
             marks = ",".join("?" * len(chunk))
             for row in self.store.query(
                 f"SELECT * FROM push_items WHERE barcode IN ({marks})", chunk
@@ -192,7 +195,7 @@ class Journal:
         return found
 
 
-def _chunks(values: Sequence[str], size: int) -> Iterable[list[str]]:
-    values = list(values)
+def chunks(values: Sequence[T], size: int) -> Iterator[list[T]]:
+    """``values`` in lists of at most ``size`` (for batched look-ups)."""
     for start in range(0, len(values), size):
-        yield values[start : start + size]
+        yield list(values[start : start + size])

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from pymarc import Field, Record, record_to_xml
 
-from koha_bridge.journal import Journal
+from koha_bridge.journal import Journal, chunks
 from koha_bridge.matching import TitleFacts, isbn_pattern, koha_facts, record_facts
 
 LOOKUP_CHUNK = 25  # titles per q look-up of biblios
@@ -216,9 +216,9 @@ def _match_titles(
     with_isbn = [t for t in unmatched if t.facts.isbns]
     without = [t for t in unmatched if not t.facts.isbns and title_prefix(t)]
     queries = [isbn_query([i for t in chunk for i in t.facts.isbns])
-               for chunk in _chunks(with_isbn, LOOKUP_CHUNK)]
+               for chunk in chunks(with_isbn, LOOKUP_CHUNK)]
     queries += [{"-or": [{"title": {"-like": f"{title_prefix(t)}%"}} for t in chunk]}
-                for chunk in _chunks(without, LOOKUP_CHUNK)]
+                for chunk in chunks(without, LOOKUP_CHUNK)]
     for found in pool.map(lambda q: list(api.list_biblios(q=q)), queries):
         _index(found, journal)
     for title in unmatched:
@@ -266,9 +266,9 @@ def _check_items(
     """Barcodes or accession numbers already in Koha stop their copy, unless they are ours."""
     todo = [c for t in plan.titles for c in t.copies if c.result is None]
     ours = journal.items([c.barcode for c in todo])
-    chunks = list(_chunks(todo, ITEM_CHUNK))
-    answers = pool.map(lambda chunk: list(api.list_items(q=_items_query(chunk))), chunks)
-    for chunk, found in zip(chunks, answers, strict=True):
+    batches = list(chunks(todo, ITEM_CHUNK))
+    answers = pool.map(lambda chunk: list(api.list_items(q=_items_query(chunk))), batches)
+    for chunk, found in zip(batches, answers, strict=True):
         by_barcode = {str(i.get("external_id") or "").casefold(): i for i in found}
         by_accession = {str(i.get("inventory_number") or "").casefold(): i for i in found}
         for plan_copy in chunk:
@@ -318,6 +318,3 @@ def refresh_index(api: KohaCatalogue, journal: Journal) -> int:
     return count
 
 
-def _chunks(values: Sequence[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(values), size):
-        yield list(values[start : start + size])
