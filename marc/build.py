@@ -21,8 +21,9 @@ from pymarc import Field, Indicators, Record, Subfield
 
 from koha_bridge.config import Config
 from marc.fixed_field import fixed_field_008, is_ddc
+from marc.language import nonfiling
 from marc.model import Book, Copy, SourceRef, Title
-from marc.names import is_corporate, split_relator
+from marc.names import INVISIBLE, is_corporate, split_relator
 
 UNKNOWN_PLACE = "[Không rõ nơi xuất bản]"
 UNKNOWN_PUBLISHER = "[Không rõ nhà xuất bản]"
@@ -38,13 +39,8 @@ _CODE = itemgetter(0)  # of a Subfield
 _NOTE = re.compile(
     r"^koha-bridge: (?P<file>.+?)(?: \[(?P<sheet>[^\[\]]*)\])? dòng (?P<row>\d+)$"
 )
-# Initial articles (with the following space) for 245 ind2 of non-Vietnamese titles.
-_ARTICLES = {
-    "eng": ("the ", "an ", "a "),
-    "fre": ("les ", "la ", "le ", "l'", "un ", "une "),
-    "ger": ("der ", "die ", "das ", "ein ", "eine "),
-}
 _BLANK = Indicators(" ", " ")
+_SPACED_INITIALS = re.compile(r"(\b\w\.) (?=\w\.)")
 # 336/337/338 for a printed book (RDA content, media and carrier types).
 _RDA_TYPES = tuple(
     (tag, (Subfield("a", a), Subfield("b", b), Subfield("2", source)))
@@ -54,11 +50,12 @@ _RDA_TYPES = tuple(
         ("338", "volume", "nc", "rdacarrier"),
     )
 )
-_CONTROL = dict.fromkeys(range(32), " ") | {0x7F: " "}
+_CONTROL = dict.fromkeys(range(32), " ") | {0x7F: " "} | dict.fromkeys(map(ord, INVISIBLE))
 
 
 def text(value: str) -> str:
-    """NFC, control characters turned to spaces, runs of spaces collapsed, trimmed."""
+    """NFC, control characters turned to spaces, invisible ones (U+200B …) removed, runs
+    of spaces (NBSP included) collapsed, trimmed."""
     value = unicodedata.normalize("NFC", value)
     if not value.isprintable():
         value = " ".join(value.translate(_CONTROL).split())
@@ -260,14 +257,6 @@ def _class_number(title: Title) -> str | None:
     return (text(number) or None) if number else None
 
 
-def _nonfiling(title: str, language: str) -> str:
-    lowered = title.lower()
-    for article in _ARTICLES.get(language, ()):
-        if lowered.startswith(article):
-            return str(len(article))
-    return "0"
-
-
 def _ends(value: str, mark: str) -> str:
     """``value`` followed by ISBD ``mark`` (" :", " /", "." ...) without doubling a period."""
     if mark == "." and value.endswith("."):
@@ -285,7 +274,8 @@ def _names(book: Book) -> tuple[list[Field], list[str]]:
         if not name:
             continue
         relator = text(relator) if relator else ""
-        statement.append(f"{name} ({relator})" if relator else name)
+        shown = _close_initials(name)
+        statement.append(f"{shown} ({relator})" if relator else shown)
         corporate = is_corporate(name)
         tag = ("7" if fields else "1") + ("10" if corporate else "00")
         ind1 = "2" if corporate else ("1" if "," in name else "0")
@@ -294,6 +284,11 @@ def _names(book: Book) -> tuple[list[Field], list[str]]:
             subfields.append(Subfield("e", relator))
         fields.append(Field(tag, Indicators(ind1, " "), subfields))
     return fields, statement
+
+
+def _close_initials(name: str) -> str:
+    """245 $c closes up initials (LC-PCC PS 1.7.1): ``J. K. Rowling`` → ``J.K. Rowling``."""
+    return _SPACED_INITIALS.sub(r"\1", name) if ". " in name else name
 
 
 def _title_field(book: Book, has_main_entry: bool, statement: list[str]) -> Field:
@@ -313,7 +308,7 @@ def _title_field(book: Book, has_main_entry: bool, statement: list[str]) -> Fiel
     ]
     last_code, last = parts[-1]
     subfields.append(Subfield(last_code, _ends(last, ".")))
-    ind2 = _nonfiling(parts[0][1], book.language) if book.language != "vie" else "0"
+    ind2 = str(nonfiling(parts[0][1], book.language))
     return Field("245", Indicators("1" if has_main_entry else "0", ind2), subfields)
 
 
@@ -365,6 +360,8 @@ def build_record(
     fields.append(Field("008", data=fixed_field_008(book, number, config, today)))
     if book.isbn:
         isbn = [Subfield("a", text(book.isbn))]
+        if book.isbn_qualifier:
+            isbn.append(Subfield("q", text(book.isbn_qualifier)))
         if book.price:
             isbn.append(Subfield("c", price_text(book.price)))
         fields.append(Field("020", _BLANK, isbn))

@@ -214,8 +214,8 @@ def test_authors_main_and_added_entries() -> None:
         ("710", Indicators("2", " "), [Subfield("a", "Bộ Giáo dục và Đào tạo")]),
     ]
     assert record["245"].indicators == Indicators("1", "0")
-    assert record["245"]["c"] == (
-        "Hà Huy Khoái (tổng chủ biên), Rowling, J. K., Bộ Giáo dục và Đào tạo, Lý Lan (dịch)."
+    assert record["245"]["c"] == (  # initials closed up in 245 $c only (700 $a above)
+        "Hà Huy Khoái (tổng chủ biên), Rowling, J.K., Bộ Giáo dục và Đào tạo, Lý Lan (dịch)."
     )
 
 
