@@ -6,6 +6,7 @@ Each step receives a connection inside the transaction that records it.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 
@@ -19,6 +20,55 @@ def _script(sql: str) -> Migration:
                 conn.execute(statement)
 
     return step
+
+
+#: An item key before deliveries: ``<001>|koha-bridge: <file>[ [<sheet>]] dòng <row>|<$t>``.
+_OLD_KEY = re.compile(
+    r"^(?P<rid>[^|]+)\|koha-bridge: (?P<file>.+?)(?: \[(?P<sheet>[^\[\]]*)\])?"
+    r" dòng (?P<row>\d+)\|(?P<copy>\d+)$"
+)
+
+
+def _delivery_item_keys(conn: sqlite3.Connection) -> None:
+    """Copies numbered before deliveries existed become copies of one legacy delivery per
+    file name (in order of first numbering, each with its register number); their item
+    keys take the new form ``<001>|TQ<register number>|<copy>``, the old key is kept in
+    ``delivery_items.legacy_key`` so that old MARC files still find their copies."""
+    rows = conn.execute(
+        "SELECT id, item_key, record_id, accession, created_at FROM accessions"
+        " WHERE status = 'assigned' AND item_key LIKE '%|koha-bridge: %' ORDER BY id"
+    ).fetchall()
+    deliveries: dict[str, tuple[int, int]] = {}  # file → (delivery id, register number)
+    for row_id, key, record_id, accession, created_at in rows:
+        match = _OLD_KEY.match(key)
+        if match is None:
+            continue
+        file = match["file"]
+        if file not in deliveries:
+            register = conn.execute(
+                "SELECT COALESCE(MAX(register_number), 0) + 1 FROM deliveries"
+            ).fetchone()[0]
+            cursor = conn.execute(
+                "INSERT INTO deliveries (register_number, acquired_on, content_hash,"
+                " legacy_file, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (register, created_at[:10], f"legacy:{file}", file, created_at, created_at),
+            )
+            deliveries[file] = (cursor.lastrowid or 0, register)
+        delivery, register = deliveries[file]
+        new_key = f"{match['rid']}|TQ{register}|{match['copy']}"
+        conn.execute("UPDATE accessions SET item_key = ? WHERE id = ?", (new_key, row_id))
+        conn.execute(
+            "INSERT INTO delivery_items (item_key, delivery_id, record_id, copy_number,"
+            " accession, state, source, legacy_key) VALUES (?, ?, ?, ?, ?, 'current', ?, ?)",
+            (new_key, delivery, record_id or match["rid"], int(match["copy"]), accession,
+             f"{match['sheet'] or ''}|{match['row']}", key),
+        )
+    conn.execute(
+        "UPDATE deliveries SET"
+        " copies = (SELECT count(*) FROM delivery_items i WHERE i.delivery_id = deliveries.id),"
+        " titles = (SELECT count(DISTINCT record_id) FROM delivery_items i"
+        " WHERE i.delivery_id = deliveries.id) WHERE legacy_file IS NOT NULL"
+    )
 
 
 MIGRATIONS: list[tuple[str, Migration]] = [
@@ -224,4 +274,58 @@ MIGRATIONS: list[tuple[str, Migration]] = [
             """
         ),
     ),
+    (
+        "020_deliveries",
+        _script(
+            """
+            CREATE TABLE deliveries (
+                id INTEGER PRIMARY KEY,
+                register_number INTEGER NOT NULL UNIQUE,
+                document TEXT,
+                delivery_date TEXT,
+                acquired_on TEXT NOT NULL,
+                supplier TEXT,
+                content_hash TEXT NOT NULL,
+                titles INTEGER NOT NULL DEFAULT 0,
+                copies INTEGER NOT NULL DEFAULT 0,
+                value INTEGER NOT NULL DEFAULT 0,
+                revision INTEGER NOT NULL DEFAULT 1,
+                legacy_file TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            CREATE INDEX deliveries_hash ON deliveries (content_hash);
+            CREATE UNIQUE INDEX deliveries_document
+                ON deliveries (document, COALESCE(delivery_date, '')) WHERE document IS NOT NULL;
+            CREATE TABLE delivery_files (
+                delivery_id INTEGER NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                PRIMARY KEY (delivery_id, name)
+            );
+            CREATE TABLE delivery_titles (
+                delivery_id INTEGER NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+                record_id TEXT NOT NULL,
+                title TEXT NOT NULL,
+                copies INTEGER NOT NULL,
+                price INTEGER,
+                value INTEGER NOT NULL,
+                PRIMARY KEY (delivery_id, record_id)
+            );
+            CREATE TABLE delivery_items (
+                item_key TEXT PRIMARY KEY,
+                delivery_id INTEGER NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+                record_id TEXT NOT NULL,
+                copy_number INTEGER NOT NULL,
+                accession TEXT,
+                state TEXT NOT NULL CHECK (state IN ('current', 'removed')),
+                source TEXT,
+                legacy_key TEXT UNIQUE
+            );
+            CREATE INDEX delivery_items_delivery ON delivery_items (delivery_id, state)
+            """
+        ),
+    ),
+    ("021_delivery_item_keys", _delivery_item_keys),
 ]
