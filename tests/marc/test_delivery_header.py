@@ -1,0 +1,80 @@
+"""The delivery note's document number, date and supplier from its header block."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from marc.readers import read_acquisitions
+from marc.readers.delivery_header import read_delivery_header
+
+TABLE = [["STT", "Tên sách", "Số lượng"], [1, "Toán 6", 2]]
+
+
+@pytest.mark.parametrize(
+    ("above", "document", "day"),
+    [
+        ([["Số chứng từ: 131/PGH", "", "Ngày 02/10/2025"]], "131/PGH", dt.date(2025, 10, 2)),
+        ([["Số phiếu:", "PX-09"], ["Ngày 15/09/2025"]], "PX-09", dt.date(2025, 9, 15)),
+        ([["Số: 45/2025"], ["Ngày:", dt.datetime(2025, 9, 15)]], "45/2025", dt.date(2025, 9, 15)),
+        ([["Mẫu số: 01GTKT3/001"], ["Ký hiệu: AA/25E"], ["Hóa đơn số 0001234"],
+          ["Ngày 15 tháng 9 năm 2025"]], "0001234", dt.date(2025, 9, 15)),
+        ([["HOÁ ĐƠN BÁN HÀNG"], ["Số hoá đơn: 88"], ["Ngày lập", "03/11/2025"]], "88",
+         dt.date(2025, 11, 3)),
+        ([["Phiếu giao hàng số 17/PGH-TV ngày 1/9/2025"]], "17/PGH-TV", dt.date(2025, 9, 1)),
+        ([["Mã số thuế: 0101234567"], ["Số tài khoản: 12345"], ["Ngày … tháng … năm …"]],
+         None, None),
+        ([["Ngày 31/02/2025"]], None, None),  # not a date
+    ],
+)
+def test_document_and_date_variants(
+    above: list[list[object]], document: str | None, day: dt.date | None
+) -> None:
+    header = read_delivery_header(above)
+    assert (header.document, header.date) == (document, day)
+    assert len(header.found) == (document is not None) + (day is not None)
+
+
+@pytest.mark.parametrize(
+    ("above", "supplier"),
+    [
+        ([["CÔNG TY TNHH SÁCH VÀ THIẾT BỊ GIÁO DỤC HÀ NỘI"], ["Mã số thuế: 0101234567"]],
+         "CÔNG TY TNHH SÁCH VÀ THIẾT BỊ GIÁO DỤC HÀ NỘI"),
+        ([["Cty CP Sách Giáo dục tại TP Hà Nội"]], "Cty CP Sách Giáo dục tại TP Hà Nội"),
+        ([["Nhà sách Fahasa"], ["Đơn vị cung cấp: Công ty Phát hành sách Tiền Phong"]],
+         "Công ty Phát hành sách Tiền Phong"),  # the labelled line wins
+        ([["Bên giao (Bên A):", "Công ty Sách Đông A"], ["Bên nhận (Bên B): Trường THCS"]],
+         "Công ty Sách Đông A"),
+        ([["Trường THCS Lê Lợi"], ["DANH SÁCH SÁCH BỔ SUNG"]], None),
+    ],
+)
+def test_supplier_variants(above: list[list[object]], supplier: str | None) -> None:
+    assert read_delivery_header(above).supplier == supplier
+
+
+def test_the_signature_block_gives_the_date_when_the_header_has_none() -> None:
+    header = read_delivery_header(
+        [["Số: 12"]], [*TABLE, ["Hà Nội, ngày 02 tháng 10 năm 2025"], ["Người giao"]],
+        numbers=[1], below_numbers=[3, 4, 5, 6],
+    )
+    assert header.date == dt.date(2025, 10, 2)
+    assert "ngày chứng từ 02/10/2025 (dòng 5)" in header.found
+    blank = read_delivery_header([["Số: 12"]], [*TABLE, ["Hà Nội, ngày … tháng … năm …"]])
+    assert blank.date is None
+
+
+def test_a_csv_note_with_a_header_block(tmp_path: Path) -> None:
+    path = tmp_path / "hoa-don.csv"
+    path.write_text(
+        "Nhà sách Minh Khai;;\nHóa đơn số: 0045;Ngày: 12/09/2025;\n;;\n"
+        "STT;Tên sách;Số lượng\n1;Toán 6;2\n", encoding="utf-8")
+    read = read_acquisitions([path])
+    header = read.deliveries["hoa-don.csv"]
+    assert (header.document, header.date, header.supplier) == (
+        "0045", dt.date(2025, 9, 12), "Nhà sách Minh Khai")
+    assert header.found == (
+        'số chứng từ "0045" (dòng 2)', "ngày chứng từ 12/09/2025 (dòng 2)",
+        'nhà cung cấp "Nhà sách Minh Khai" (dòng 1)')
+    assert len(read.rows) == 1  # the header block is not data
