@@ -149,7 +149,7 @@ def read_table(
     )
     delivery = read_delivery_header(
         rows[:header.row], rows[header.data_start:], numbers=numbers[:header.row],
-        below_numbers=numbers[header.data_start:],
+        below_numbers=numbers[header.data_start:], sheet=sheet,
     )
     return SheetResult(reader.rows, reader.skipped, report, delivery)
 

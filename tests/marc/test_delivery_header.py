@@ -9,6 +9,7 @@ import pytest
 
 from marc.readers import read_acquisitions
 from marc.readers.delivery_header import read_delivery_header
+from tests.conftest import FIXTURES
 
 TABLE = [["STT", "Tên sách", "Số lượng"], [1, "Toán 6", 2]]
 
@@ -78,3 +79,16 @@ def test_a_csv_note_with_a_header_block(tmp_path: Path) -> None:
         'số chứng từ "0045" (dòng 2)', "ngày chứng từ 12/09/2025 (dòng 2)",
         'nhà cung cấp "Nhà sách Minh Khai" (dòng 1)')
     assert len(read.rows) == 1  # the header block is not data
+
+
+def test_the_sample_note_gives_its_own_number_and_date() -> None:
+    """Not the house number of the address (``Số 187B Giảng Võ``), not the contract's
+    date (``Hợp đồng số … ngày 15/07/2025``): ``Số: 0912/BBGN`` and ``Ngày giao``."""
+    read = read_acquisitions([FIXTURES / "sample-delivery.xlsx"])
+    header = read.deliveries["sample-delivery.xlsx"]
+    assert header.document == "0912/BBGN"
+    assert header.date == dt.date(2025, 9, 5)
+    assert header.supplier == "CÔNG TY CỔ PHẦN SÁCH VÀ THIẾT BỊ GIÁO DỤC MIỀN BẮC"
+    # its second sheet is another document of the same delivery: said, first one kept
+    assert 'số chứng từ "0913/PXK" ([Sách tham khảo] dòng 5)' in header.found
+    assert 'hai số chứng từ khác nhau: dùng "0912/BBGN"' in header.found
