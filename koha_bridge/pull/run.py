@@ -141,6 +141,7 @@ def _q(*conditions: Mapping[str, Any] | None) -> dict[str, Any]:
 class _Probe:
     total: int | None
     newest: str | None
+    closed: bool  # see ``state.is_closed``
 
 
 def _probe(run: _Run, mirror: Mirror) -> _Probe:
@@ -150,8 +151,9 @@ def _probe(run: _Run, mirror: Mirror) -> _Probe:
               "_page": 1, "_per_page": 1}
     response = run.lister.get(mirror.path, params)
     rows = json_rows(response)
-    newest = rows[0].get(mirror.stamp) if rows else None
-    return _Probe(total_count(response), str(newest) if newest else None)
+    newest = str(rows[0][mirror.stamp]) if rows and rows[0].get(mirror.stamp) else None
+    return _Probe(total_count(response), newest,
+                  passes.is_closed(newest, response.headers.get("Date")))
 
 
 class _Extra:
@@ -179,8 +181,8 @@ def _mirror(run: _Run, mirror: Mirror, extra: _Extra | None = None) -> ResourceR
             full = run.full or current.high_water is None
             report.mode = "full" if full else "incremental"
             with run.store.atomic() as conn:
-                passes.begin(conn, key, target=probe.newest, full=full,
-                             started=passes.now_text())
+                passes.begin(conn, key, target=probe.newest, closed=probe.closed,
+                             full=full, started=passes.now_text())
         if _read(run, mirror, key, helper, report):
             return  # a full pass: what Koha has is what the store has
         probe = probe or _probe(run, mirror)
@@ -189,8 +191,8 @@ def _mirror(run: _Run, mirror: Mirror, extra: _Extra | None = None) -> ResourceR
         if probe.total is not None and have != probe.total:
             report.repaired = True
             with run.store.atomic() as conn:
-                passes.begin(conn, key, target=probe.newest, full=True,
-                             started=passes.now_text())
+                passes.begin(conn, key, target=probe.newest, closed=probe.closed,
+                             full=True, started=passes.now_text())
             _read(run, mirror, key, helper, report)
 
     return _counted(run, report, work)
@@ -201,7 +203,7 @@ def _read(run: _Run, mirror: Mirror, key: str, helper: _Extra,
     """Run (or continue) the pass recorded for ``key`` to its end; True if it was full."""
     current = passes.load(run.store, key)
     scope = {mirror.scope_field: run.scope} if run.scope else None
-    since = None if current.pass_full else {mirror.stamp: {">=": current.high_water}}
+    since = None if current.pass_full else current.since(mirror.stamp)
     after = ({mirror.id_field: {">": current.resume_after}}
              if current.resume_after is not None else None)
     params = {**mirror.params, **_q(scope, since, after), "_order_by": mirror.id_field}
@@ -290,12 +292,14 @@ class _BiblioPass:
                 self.report.mode = "resumed"
                 return
             params = {"_order_by": "-timestamp", "_page": 1, "_per_page": 1}
-            rows = json_rows(self.run.lister.get("/biblios", params))
+            response = self.run.lister.get("/biblios", params)
+            rows = json_rows(response)
             newest = str(rows[0]["timestamp"]) if rows and rows[0].get("timestamp") else None
+            closed = passes.is_closed(newest, response.headers.get("Date"))
             full = self.run.full or current.high_water is None
             self.report.mode = "full" if full else "incremental"
             with self.run.store.atomic() as conn:
-                passes.begin(conn, self.key, target=newest, full=full,
+                passes.begin(conn, self.key, target=newest, closed=closed, full=full,
                              started=passes.now_text())
 
         _counted(self.run, self.report, work)
@@ -332,7 +336,7 @@ class _BiblioPass:
             self.run.tick(self.report.label, start + len(chunk), len(ids))
 
     def _changes(self, current: passes.PassState) -> bool:
-        since = {"timestamp": {">=": current.high_water}}
+        since = current.since("timestamp")
         after = ({"biblio_id": {">": current.resume_after}}
                  if current.resume_after is not None else None)
         params = {**_q(since, after), "_order_by": "biblio_id"}
