@@ -15,6 +15,7 @@ class ResourceReport:
     deleted: int = 0
     settled: bool = True  # the high-water mark moved (the listing stayed stable)
     repaired: bool = False  # counts disagreed after the incremental read: read in full
+    seconds: float = 0.0
 
 
 @dataclass

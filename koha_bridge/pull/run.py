@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,11 +103,13 @@ def pull(client: KohaClient, store: Store, config: Config, *, full: bool = False
 
 
 def _counted(run: _Run, report: ResourceReport, work: Callable[[], None]) -> ResourceReport:
-    before = run.lister.requests
+    """Run ``work``, adding its requests and time to ``report``."""
+    before, started = run.lister.requests, time.perf_counter()
     try:
         work()
     finally:
-        report.requests = run.lister.requests - before
+        report.requests += run.lister.requests - before
+        report.seconds += time.perf_counter() - started
     return report
 
 
@@ -305,10 +308,7 @@ class _BiblioPass:
         _counted(self.run, self.report, work)
 
     def finish(self) -> ResourceReport:
-        spent = self.report.requests
-        self.report = _counted(self.run, self.report, self._finish)
-        self.report.requests += spent
-        return self.report
+        return _counted(self.run, self.report, self._finish)
 
     def _finish(self) -> None:
         run, current = self.run, passes.load(self.run.store, self.key)
