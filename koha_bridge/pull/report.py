@@ -36,7 +36,7 @@ class PullReport:
 
 
 _MODES = {"full": "đọc toàn bộ", "incremental": "chỉ phần thay đổi",
-          "resumed": "tiếp tục lần trước", "whole": "đọc toàn bộ (danh mục nhỏ)"}
+          "resumed": "tiếp tục lần trước", "whole": "danh mục nhỏ, đọc toàn bộ"}
 
 
 def summary_lines(report: PullReport) -> list[str]:

@@ -90,10 +90,12 @@ def pull(client: KohaClient, store: Store, config: Config, *, full: bool = False
     biblios = _BiblioPass(run) if "biblios" in wanted else None
     if biblios is not None:
         biblios.begin()
+    item_biblios = _ItemBiblios(run)
     if "items" in wanted:
-        report.resources.append(_mirror(run, ITEMS, _ItemBiblios(run)))
+        report.resources.append(_mirror(run, ITEMS, item_biblios))
     if biblios is not None:
         report.resources.append(biblios.finish())
+        biblios.report.rows += item_biblios.written
     if "patrons" in wanted:
         report.resources.append(_mirror(run, PATRONS))
     if "checkouts" in wanted:
@@ -261,6 +263,7 @@ class _ItemBiblios(_Extra):
         self.run = run
         self._lock = threading.Lock()
         self._fetched: set[int] = set()
+        self.written = 0
 
     def fetch(self, rows: list[dict[str, Any]]) -> Any:
         ids = sorted({int(r["biblio_id"]) for r in rows if r.get("biblio_id") is not None})
@@ -277,7 +280,7 @@ class _ItemBiblios(_Extra):
         return _biblios_by_id(self.run.lister, wanted)
 
     def write(self, conn: Any, extra: Any) -> None:
-        write_biblios(conn, extra, passes.now_text())
+        self.written += write_biblios(conn, extra, passes.now_text())
 
 
 class _BiblioPass:
