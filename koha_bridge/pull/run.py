@@ -34,6 +34,7 @@ from koha_bridge.pull.tables import (
     PATRONS,
     REFERENCES,
     Mirror,
+    Reference,
     count_rows,
     replace_reference,
     sweep,
@@ -117,7 +118,7 @@ def _counted(run: _Run, report: ResourceReport, work: Callable[[], None]) -> Res
 
 # -- reference lists -------------------------------------------------------------------
 
-def _reference(run: _Run, ref: Any) -> ResourceReport:
+def _reference(run: _Run, ref: Reference) -> ResourceReport:
     report = ResourceReport(ref.key, ref.label, "whole")
 
     def work() -> None:

@@ -7,9 +7,8 @@ clock (the ``Date`` of its answer), so that no later change can carry that same
 timestamp and the next pass may ask for ``>`` it; an open mark is read again with
 ``>=`` (rows changed within the same second are then not missed). Every committed
 page records the last id it holds (``resume_after``), in the same transaction as the
-page's rows. An interrupted pass is
-continued from there by the next pull; the high-water mark moves to the target only
-when a pass ends and its listing stayed stable.
+page's rows. An interrupted pass is continued from there by the next pull; the
+high-water mark moves to the target only when a pass ends and its listing stayed stable.
 """
 
 from __future__ import annotations
