@@ -316,27 +316,28 @@ class _BiblioPass:
 
     def _finish(self) -> None:
         run, current = self.run, passes.load(self.run.store, self.key)
-        stable = True
-        if current.pass_full:
-            self._refresh_all(current)
-        else:
-            stable = self._changes(current)
+        stable = True if current.pass_full else self._changes(current)
+        self._refresh((current.pass_started or "") if current.pass_full else "")
         with run.store.atomic() as conn:
             rows = int(conn.execute("SELECT COUNT(*) FROM koha_biblios").fetchone()[0])
             self.report.settled = stable
             passes.finish(conn, current, settled=stable, rows=rows)
 
-    def _refresh_all(self, current: passes.PassState) -> None:
-        """Every biblio the items need that this pass has not refreshed yet."""
-        started = current.pass_started or ""
+    def _refresh(self, before: str) -> None:
+        """The biblios the items need that no pull wrote, or (``before``) none since then.
+
+        A full pass refreshes everything not yet read in it; an incremental one only
+        fills gaps (e.g. rows dropped by the push's ``--refresh-index``), usually none.
+        Resumable by itself: what was read has ``pulled_at`` of this pass.
+        """
         ids = [int(r[0]) for r in self.run.store.query(
             "SELECT DISTINCT i.biblio_id FROM koha_items i LEFT JOIN koha_biblios b "
             "ON b.biblio_id = i.biblio_id WHERE i.biblio_id IS NOT NULL AND "
-            "(b.pulled_at IS NULL OR b.pulled_at < ?) ORDER BY i.biblio_id", (started,))]
+            "(b.pulled_at IS NULL OR b.pulled_at < ?) ORDER BY i.biblio_id", (before,))]
         size = self.run.lister.per_page
         for start in range(0, len(ids), size):
             chunk = ids[start:start + size]
-            self._commit(_biblios_by_id(self.run.lister, chunk), chunk[-1])
+            self._commit(_biblios_by_id(self.run.lister, chunk))
             self.run.tick(self.report.label, start + len(chunk), len(ids))
 
     def _changes(self, current: passes.PassState) -> bool:
@@ -361,7 +362,8 @@ class _BiblioPass:
             f"SELECT DISTINCT biblio_id FROM koha_items WHERE biblio_id IN ({marks})", ids)}
         self._commit([r for r in page.rows if r["biblio_id"] in held], max(ids))
 
-    def _commit(self, rows: list[dict[str, Any]], last_id: int) -> None:
+    def _commit(self, rows: list[dict[str, Any]], last_id: int | None = None) -> None:
         with self.run.store.atomic() as conn:
             self.report.rows += write_biblios(conn, rows, passes.now_text())
-            passes.advance(conn, self.key, last_id)
+            if last_id is not None:
+                passes.advance(conn, self.key, last_id)

@@ -128,3 +128,16 @@ def test_full_repairs_a_damaged_store(fake_koha: FakeKoha, school: School,
     fake_koha.assert_clean()
     assert {r.mode for r in report.resources} == {"whole", "full"}
     assert snapshot(store) == _fresh(fake_koha, client, config, tmp_path / "fresh.sqlite")
+
+
+def test_biblio_rows_lost_from_the_store_are_read_again(
+        fake_koha: FakeKoha, school: School, client: KohaClient, store: Store,
+        config: Config, tmp_path: Path) -> None:
+    pull(client, store, config)
+    with store.atomic() as conn:  # what the push's --refresh-index does first
+        conn.execute("DELETE FROM koha_biblio_isbns")
+        conn.execute("DELETE FROM koha_biblios")
+    report, sent = pull_counted(fake_koha, client, store, config)
+    assert report.resource("biblios").rows == len(school.biblios)
+    assert sent <= 13 + -(-len(school.biblios) // config.koha.per_page)
+    assert snapshot(store) == _fresh(fake_koha, client, config, tmp_path / "fresh.sqlite")
