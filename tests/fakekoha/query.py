@@ -200,6 +200,8 @@ def _condition(spec: Any) -> Callable[[Any], bool]:
             else:
                 parts.append(_op(op, operand))
         return _all_of(parts)
+    if isinstance(spec, str):
+        return _one_of([spec])  # one collation key, compared as a set member
     return lambda v: equal(v, spec)
 
 
