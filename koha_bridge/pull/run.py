@@ -166,10 +166,11 @@ class _Extra:
     """Work done in the page's worker thread and committed with the page."""
 
     def fetch(self, rows: list[dict[str, Any]]) -> Any:
+        """Nothing to fetch beyond the page's own rows."""
         return None
 
     def write(self, conn: Any, extra: Any) -> None:
-        """Nothing beyond the page's own rows."""
+        """Nothing to write beyond the page's own rows."""
 
 
 def _mirror(run: _Run, mirror: Mirror, extra: _Extra | None = None) -> ResourceReport:
@@ -214,18 +215,14 @@ def _read(run: _Run, mirror: Mirror, key: str, helper: _Extra,
              if current.resume_after is not None else None)
     params = {**mirror.params, **_q(scope, since, after), "_order_by": mirror.id_field}
 
-    def parse(response: requests.Response) -> list[Any]:
-        rows = json_rows(response)
-        return [rows, helper.fetch(rows)]
-
-    listing = run.lister.listing(mirror.path, params, parse)
+    listing = run.lister.listing(mirror.path, params, json_rows, enrich=helper.fetch)
     done = 0
     for page in listing.pages():
-        rows, extra = page.rows
+        rows = page.rows
         if not rows:
             continue
         with run.store.atomic() as conn:
-            helper.write(conn, extra)
+            helper.write(conn, page.extra)
             report.rows += write_rows(conn, mirror, rows, passes.now_text())
             passes.advance(conn, key, max(int(r[mirror.id_field]) for r in rows))
         done += len(rows)
