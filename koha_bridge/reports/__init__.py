@@ -1,0 +1,1 @@
+"""Report writers: one table model rendered to XLSX and to PDF (registers, statistics)."""
