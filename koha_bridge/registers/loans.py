@@ -32,7 +32,7 @@ FROM koha_checkouts c
 JOIN koha_items i ON i.item_id = c.item_id
 LEFT JOIN koha_patrons p ON p.patron_id = c.patron_id
 LEFT JOIN koha_patron_categories pc ON pc.category_id = p.category_id
-WHERE i.home_library_id = ? AND c.checkout_date >= ? AND c.checkout_date < ?
+WHERE c.library_id = ? AND c.checkout_date >= ? AND c.checkout_date < ?
 """
 
 
