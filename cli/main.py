@@ -32,9 +32,11 @@ SUBCOMMANDS = {
     "config": "cli.config_cmd",
     "db": "cli.db",
     "demo": "cli.demo",
+    "inventory": "cli.inventory",
     "koha": "cli.koha",
     "labels": "cli.labels",
     "push": "cli.push",
+    "registers": "cli.registers",
 }
 
 

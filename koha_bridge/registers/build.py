@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from classification.labels.fonts import fonts_for
 from koha_bridge.config import Config
 from koha_bridge.registers import general, individual, inventory, loans, textbooks, withdrawals
 from koha_bridge.registers.common import Context
@@ -73,6 +74,12 @@ def school_year(config: Config, text: str) -> SchoolYear:
 
 def current_year(config: Config, today: date) -> SchoolYear:
     return SchoolYear.containing(today, config.registers.year_start)
+
+
+def pdf_fonts(config: Config) -> PdfFonts:
+    """The labels' Vietnamese font (DejaVu Sans unless ``[labels] font`` names another)."""
+    fonts = fonts_for(config.labels)
+    return PdfFonts(fonts.regular, fonts.bold)
 
 
 def write(report: Report, out_dir: Path, stem: str, fonts: PdfFonts) -> tuple[Path, Path]:
