@@ -13,6 +13,7 @@ from typing import Any
 from koha_bridge.registers.common import Context, columns, frame, part, table
 from koha_bridge.registers.holdings import Copy
 from koha_bridge.reports.collation import class_key, vn_key
+from koha_bridge.reports.grid import vn_number
 from koha_bridge.reports.model import Report, Section
 
 NAME = "sach-giao-khoa"
@@ -52,8 +53,8 @@ def build(ctx: Context) -> Report:
             year=title.year if title else "", class_number=title.class_number if title else "",
             price=prices[0] if len(prices) == 1 else None,
             register_numbers=", ".join(str(n) for n in numbers),
-            note="" if len(prices) <= 1 else "Nhiều giá: " + ", ".join(
-                f"{p:,}".replace(",", ".") for p in prices),
+            note="" if len(prices) <= 1 else
+            f"Nhiều giá: {vn_number(prices[0])} – {vn_number(prices[-1])}",
         )
         by_grade[str(row["grade"])].append(row)
     sections, number = [], 0

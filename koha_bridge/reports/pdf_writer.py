@@ -10,6 +10,7 @@ headings are repeated on every page. Text cells wrap; accession numbers never do
 from __future__ import annotations
 
 import io
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen import canvas
 from reportlab.platypus import (
     Flowable,
@@ -51,6 +52,9 @@ FONT_SIZE = 7.5
 LEADING = 9.0
 PAD = 2.0
 MARGIN = 12 * mm
+ASCENT = FONT_SIZE * 0.78
+HEAD_FILL = colors.HexColor("#E8E8E8")
+CAPTION_FILL = colors.HexColor("#F4F4F4")
 
 
 @dataclass(frozen=True)
@@ -93,80 +97,162 @@ class _NumberedCanvas(canvas.Canvas):
         self.drawCentredString(width / 2, MARGIN - 7 * mm, f"Trang {self._pageNumber}/{total}")
 
 
-class PagedTable(Flowable):
-    """A table split page by page over row heights measured once."""
+@dataclass(frozen=True)
+class _Head:
+    """A heading cell placed on the grid: columns ``left..right``, its lines of text."""
 
-    def __init__(self, widths: Sequence[float], head: list[list[str]], head_heights: list[float],
-                 head_style: list[tuple[Any, ...]], rows: list[_Line], fonts: PdfFonts,
-                 numeric: Sequence[int]) -> None:
-        super().__init__()
-        self.widths, self.head, self.head_heights = list(widths), head, head_heights
-        self.head_style, self.rows, self.fonts, self.numeric = head_style, rows, fonts, numeric
-
-    def _height(self, rows: Sequence[_Line]) -> float:
-        return sum(self.head_heights) + sum(r.height for r in rows)
-
-    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
-        return sum(self.widths), self._height(self.rows)
-
-    def split(self, aw: float, ah: float) -> list[Flowable]:
-        room, count = ah - sum(self.head_heights), 0
-        for line in self.rows:
-            if line.height > room:
-                break
-            room -= line.height
-            count += 1
-        if count == 0:
-            return []
-        if count == len(self.rows):
-            return [self]
-        keep = self.rows[:count]
-        rest = PagedTable(self.widths, self.head, self.head_heights, self.head_style,
-                          self.rows[count:], self.fonts, self.numeric)
-        return [self._table(keep), rest]
-
-    def draw(self) -> None:
-        table = self._table(self.rows)
-        table.wrapOn(self.canv, sum(self.widths), self._height(self.rows))
-        table.drawOn(self.canv, 0, 0)
-
-    def _table(self, rows: Sequence[_Line]) -> Table:
-        depth = len(self.head)
-        style: list[tuple[Any, ...]] = [
-            ("FONT", (0, 0), (-1, -1), self.fonts.regular, FONT_SIZE, LEADING),
-            ("FONT", (0, 0), (-1, depth - 1), self.fonts.bold, FONT_SIZE, LEADING),
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("VALIGN", (0, 0), (-1, depth - 1), "MIDDLE"),
-            ("ALIGN", (0, 0), (-1, depth - 1), "CENTER"),
-            ("BACKGROUND", (0, 0), (-1, depth - 1), colors.HexColor("#E8E8E8")),
-            ("LEFTPADDING", (0, 0), (-1, -1), PAD),
-            ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-            ("TOPPADDING", (0, 0), (-1, -1), PAD - 1),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), PAD),
-            *self.head_style,
-        ]
-        for index in self.numeric:
-            style.append(("ALIGN", (index, depth), (index, -1), "RIGHT"))
-        for offset, line in enumerate(rows, start=depth):
-            if line.kind == "caption":
-                style += [("SPAN", (0, offset), (-1, offset)),
-                          ("ALIGN", (0, offset), (-1, offset), "LEFT"),
-                          ("FONT", (0, offset), (-1, offset), self.fonts.bold, FONT_SIZE, LEADING),
-                          ("BACKGROUND", (0, offset), (-1, offset), colors.HexColor("#F4F4F4"))]
-            elif line.kind == "total":
-                style.append(("FONT", (0, offset), (-1, offset), self.fonts.bold, FONT_SIZE,
-                              LEADING))
-        data = [*self.head, *(line.cells for line in rows)]
-        heights = [*self.head_heights, *(line.height for line in rows)]
-        return Table(data, colWidths=self.widths, rowHeights=heights, style=TableStyle(style))
+    top: int
+    left: int
+    bottom: int
+    right: int
+    lines: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class _Line:
-    cells: list[str]
+    """A body row, measured: each cell's wrapped lines, the row's height and kind."""
+
+    cells: tuple[tuple[str, ...], ...]
     height: float
     kind: str = "row"  # row | caption | total
+
+
+class _Glyphs:
+    """Text-showing operators per (font, string), encoded into the TrueType subsets once
+    per document: registers repeat dates, prices and titles thousands of times."""
+
+    def __init__(self) -> None:
+        self.doc: Any = None
+        self.cache: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+
+    def ops(self, canv: Any, font_name: str, text: str) -> tuple[tuple[str, str], ...]:
+        if canv._doc is not self.doc:
+            self.doc, self.cache = canv._doc, {}
+        key = (font_name, text)
+        hit = self.cache.get(key)
+        if hit is None:
+            font = getFont(font_name)
+            hit = self.cache[key] = tuple(
+                (f"{font.getSubsetInternalName(subset, self.doc)} {FONT_SIZE} Tf",
+                 f"({canv._escape(piece)}) Tj")
+                for subset, piece in font.splitString(text, self.doc))
+        return hit
+
+
+class _PageText:
+    """One BT … ET block for a page: positioned strings, font switches only when needed."""
+
+    def __init__(self, canv: Any, glyphs: _Glyphs) -> None:
+        self.canv, self.glyphs = canv, glyphs
+        self.code = ["BT"]
+        self.current = ""
+
+    def show(self, x: float, y: float, font: str, text: str) -> None:
+        self.code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+        for select, shown in self.glyphs.ops(self.canv, font, text):
+            if select != self.current:
+                self.code.append(select)
+                self.current = select
+            self.code.append(shown)
+
+    def close(self) -> None:
+        self.code.append("ET")
+        self.canv._code.append(" ".join(self.code))
+
+
+class PagedTable(Flowable):
+    """A table split page by page over row heights measured once (rows ``start..stop`` of
+    a shared list), drawn straight on the canvas: one text block and one batch of rules
+    per page. platypus' ``Table`` resolves styles cell by cell and costs several times
+    more for registers of hundreds of pages. Fonts must be TrueType (``PdfFonts``)."""
+
+    def __init__(self, widths: Sequence[float], head: list[_Head], head_heights: list[float],
+                 rows: list[_Line], fonts: PdfFonts, numeric: Sequence[int],
+                 span: tuple[int, int] | None = None, cumulative: list[float] | None = None,
+                 glyphs: _Glyphs | None = None) -> None:
+        super().__init__()
+        self.widths, self.head, self.head_heights = list(widths), head, head_heights
+        self.rows, self.fonts, self.numeric = rows, fonts, set(numeric)
+        self.start, self.stop = span or (0, len(rows))
+        if cumulative is None:
+            cumulative = [0.0]
+            for row in rows:
+                cumulative.append(cumulative[-1] + row.height)
+        self.cumulative = cumulative
+        self.glyphs = glyphs or _Glyphs()
+        self.xs = [0.0]
+        for width in self.widths:
+            self.xs.append(self.xs[-1] + width)
+
+    def _part(self, start: int, stop: int) -> PagedTable:
+        return PagedTable(self.widths, self.head, self.head_heights, self.rows, self.fonts,
+                          sorted(self.numeric), (start, stop), self.cumulative, self.glyphs)
+
+    def _height(self) -> float:
+        return sum(self.head_heights) + self.cumulative[self.stop] - self.cumulative[self.start]
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return self.xs[-1], self._height()
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        room = ah - sum(self.head_heights)
+        limit = self.cumulative[self.start] + room
+        stop = bisect_right(self.cumulative, limit, self.start, self.stop + 1) - 1
+        if stop <= self.start:
+            return []
+        if stop >= self.stop:
+            return [self]
+        return [self._part(self.start, stop), self._part(stop, self.stop)]
+
+    def draw(self) -> None:
+        canv, xs, width = self.canv, self.xs, self.xs[-1]
+        top = self._height()
+        rules: list[tuple[float, float, float, float]] = []
+        text = _PageText(canv, self.glyphs)
+        levels = [top]
+        for height in self.head_heights:
+            levels.append(levels[-1] - height)
+        canv.setFillColor(HEAD_FILL)
+        canv.rect(0, levels[-1], width, top - levels[-1], stroke=0, fill=1)
+        bold, regular = self.fonts.bold, self.fonts.regular
+        for cell in self.head:
+            x0, x1 = xs[cell.left], xs[cell.right + 1]
+            y0, y1 = levels[cell.top], levels[cell.bottom + 1]
+            rules += [(x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)]
+            first = y0 - (y0 - y1 - len(cell.lines) * LEADING) / 2 - ASCENT - 1
+            for k, line in enumerate(cell.lines):
+                w = stringWidth(line, bold, FONT_SIZE)
+                text.show((x0 + x1 - w) / 2, first - k * LEADING, bold, line)
+        y = levels[-1]
+        for row in self.rows[self.start:self.stop]:
+            bottom = y - row.height
+            font = regular if row.kind == "row" else bold
+            rules.append((0, bottom, width, bottom))
+            if row.kind == "caption":
+                canv.setFillColor(CAPTION_FILL)
+                canv.rect(0, bottom, width, row.height, stroke=0, fill=1)
+                rules += [(0, y, 0, bottom), (width, y, width, bottom)]
+                self._cell(text, row.cells[0], 0, width, y, font, right=False)
+            else:
+                rules += [(x, y, x, bottom) for x in xs]
+                for index, lines in enumerate(row.cells):
+                    if lines:
+                        self._cell(text, lines, xs[index], xs[index + 1], y, font,
+                                   right=index in self.numeric)
+            y = bottom
+        canv.setFillColor(colors.black)
+        text.close()
+        canv.setLineWidth(0.4)
+        canv.lines(rules)
+
+    @staticmethod
+    def _cell(text: _PageText, lines: Sequence[str], x0: float, x1: float, top: float,
+              font: str, *, right: bool) -> None:
+        baseline = top - PAD - ASCENT - 0.5
+        for k, line in enumerate(lines):
+            if line:
+                x = x1 - PAD - stringWidth(line, font, FONT_SIZE) if right else x0 + PAD
+                text.show(x, baseline - k * LEADING, font, line)
 
 
 class _Measure:
@@ -175,7 +261,7 @@ class _Measure:
     def __init__(self, columns: Sequence[Column], widths: Sequence[float], fonts: PdfFonts):
         self.columns, self.widths, self.fonts = columns, widths, fonts
 
-    def lines(self, text: str, width: float, font: str, wrap: bool = True) -> list[str]:
+    def lines(self, text: str, width: float, font: str, wrap: bool = True) -> tuple[str, ...]:
         room = width - 2 * PAD
         parts: list[str] = []
         for piece in text.split("\n"):
@@ -183,22 +269,21 @@ class _Measure:
                 parts.append(piece)
             else:
                 parts += simpleSplit(piece, font, FONT_SIZE, room) or [""]
-        return parts
+        return tuple(parts)
 
     def row(self, values: Row, kind: str) -> _Line:
         font = self.fonts.bold if kind == "total" else self.fonts.regular
         cells, most = [], 1
         for column, width in zip(self.columns, self.widths, strict=True):
             text = as_text(values.get(column.key), column)
-            lines = self.lines(text, width, font, wrap=column.kind == "text")
+            lines = self.lines(text, width, font, wrap=column.kind == "text") if text else ()
             most = max(most, len(lines))
-            cells.append("\n".join(lines))
-        return _Line(cells, most * LEADING + 2 * PAD, kind)
+            cells.append(lines)
+        return _Line(tuple(cells), most * LEADING + 2 * PAD, kind)
 
     def caption(self, text: str) -> _Line:
         lines = self.lines(text, sum(self.widths), self.fonts.bold)
-        return _Line([("\n".join(lines)), *[""] * (len(self.columns) - 1)],
-                     len(lines) * LEADING + 2 * PAD, "caption")
+        return _Line((lines,), len(lines) * LEADING + 2 * PAD, "caption")
 
 
 def _paged_table(table: TableBlock, frame_width: float, fonts: PdfFonts) -> PagedTable:
@@ -207,19 +292,16 @@ def _paged_table(table: TableBlock, frame_width: float, fonts: PdfFonts) -> Page
     widths = [c.width / total * frame_width for c in columns]
     measure = _Measure(columns, widths, fonts)
     depth = heading_depth(columns)
-    head: list[list[str]] = [[""] * len(columns) for _ in range(depth)]
     lines_per_row = [1] * depth
-    head_style: list[tuple[Any, ...]] = []
+    head: list[_Head] = []
     for cell in heading_cells(columns):
         width = sum(widths[cell.left: cell.right + 1])
         text = measure.lines(cell.text, width, fonts.bold)
-        head[cell.top][cell.left] = "\n".join(text)
+        head.append(_Head(cell.top, cell.left, cell.bottom, cell.right, text))
         rows_spanned = cell.bottom - cell.top + 1
         needed = -(-len(text) // rows_spanned)
         for level in range(cell.top, cell.bottom + 1):
             lines_per_row[level] = max(lines_per_row[level], needed)
-        if (cell.top, cell.left) != (cell.bottom, cell.right):
-            head_style.append(("SPAN", (cell.left, cell.top), (cell.right, cell.bottom)))
     head_heights = [n * LEADING + 2 * PAD for n in lines_per_row]
     lines: list[_Line] = []
     for section in table.sections:
@@ -231,7 +313,7 @@ def _paged_table(table: TableBlock, frame_width: float, fonts: PdfFonts) -> Page
     if table.totals is not None:
         lines.append(measure.row(table.totals, "total"))
     numeric = [i for i, c in enumerate(columns) if c.numeric]
-    return PagedTable(widths, head, head_heights, head_style, lines, fonts, numeric)
+    return PagedTable(widths, head, head_heights, lines, fonts, numeric)
 
 
 def write_pdf(report: Report, path: Path, fonts: PdfFonts) -> Path:
