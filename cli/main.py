@@ -33,9 +33,12 @@ SUBCOMMANDS = {
     "db": "cli.db",
     "deliveries": "cli.deliveries",
     "demo": "cli.demo",
+    "inventory": "cli.inventory",
     "koha": "cli.koha",
     "labels": "cli.labels",
+    "pull": "cli.pull",
     "push": "cli.push",
+    "registers": "cli.registers",
 }
 
 
