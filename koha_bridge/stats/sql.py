@@ -1,0 +1,105 @@
+"""SQL pieces shared by every statistic: a copy's category, stock on a day, patron roles.
+
+All dates in the mirror are ISO text (``YYYY-MM-DD`` or RFC 3339), so a day range is a
+pair of text comparisons on the column itself (``>= start`` and ``< day after end``),
+which an index on the column can serve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from marc.settings import Category
+
+#: The report's buckets for the yearly figures; every other category falls in ``OTHER``.
+REPORT_CATEGORIES: tuple[str, ...] = ("SGK", "NV", "TK", "TN")
+OTHER = "KHAC"
+OTHER_NAME = "Loại khác"
+#: Categories counted as "books" for copies per pupil (TT16 / NĐ 93: SGK, SNV, STK, STN).
+BOOK_CATEGORIES: tuple[str, ...] = REPORT_CATEGORIES
+
+
+@dataclass(frozen=True)
+class Roles:
+    """How patron categories map to pupils and teachers (Koha category code prefixes)."""
+
+    pupil_prefix: str = "HS"
+    teacher_prefix: str = "GV"
+
+
+def category_case(categories: Sequence[Category], alias: str = "i") -> tuple[str, list[str]]:
+    """A ``CASE`` expression giving an item's category code, and its parameters.
+
+    The category whose collection equals the item's collection code (952 $8) wins; else
+    the one whose accession prefix starts the accession number (952 $i) or the barcode,
+    followed by a non-letter (``TK.00012``, ``TK12``); else ``KHAC``.
+    """
+    whens: list[str] = []
+    params: list[str] = []
+    for cat in categories:
+        whens.append(f"WHEN {alias}.collection_code = ? THEN ?")
+        params += [cat.collection, cat.code]
+    by_prefix = sorted(categories, key=lambda c: -len(c.accession_prefix))
+    for column in ("inventory_number", "external_id"):
+        for cat in by_prefix:
+            if cat.accession_prefix:
+                whens.append(f"WHEN {alias}.{column} GLOB ? THEN ?")
+                params += [_glob(cat.accession_prefix) + "[^A-Za-z]*", cat.code]
+    return "CASE " + " ".join(whens) + f" ELSE '{OTHER}' END", params
+
+
+def _glob(text: str) -> str:
+    return "".join(f"[{ch}]" if ch in "*?[]" else ch for ch in text)
+
+
+def report_bucket(code: str) -> str:
+    """The yearly report's column for a category code (SGK, NV, TK, TN or KHAC)."""
+    return code if code in REPORT_CATEGORIES else OTHER
+
+
+def next_day(day: date) -> str:
+    return (day + timedelta(days=1)).isoformat()
+
+
+def in_stock(day: date, alias: str = "i") -> tuple[str, list[str]]:
+    """Acquired by ``day`` (no date = held before records began) and not withdrawn by it.
+
+    A withdrawn copy without a withdrawal date counts as withdrawn on every day.
+    """
+    after = next_day(day)
+    sql = (
+        f"({alias}.acquisition_date IS NULL OR {alias}.acquisition_date < ?)"
+        f" AND (COALESCE({alias}.withdrawn, 0) = 0"
+        f" OR ({alias}.withdrawn_date IS NOT NULL AND {alias}.withdrawn_date >= ?))"
+    )
+    return sql, [after, after]
+
+
+def lost_by(day: date, alias: str = "i") -> tuple[str, list[str]]:
+    """Marked lost (952 $1) on or before ``day`` (no lost date: lost on every day)."""
+    sql = (
+        f"(COALESCE({alias}.lost_status, 0) <> 0"
+        f" AND ({alias}.lost_date IS NULL OR {alias}.lost_date < ?))"
+    )
+    return sql, [next_day(day)]
+
+
+def role_case(roles: Roles, alias: str = "p") -> tuple[str, list[str]]:
+    """``'pupil'``, ``'teacher'`` or ``'other'`` for a patron row."""
+    sql = (
+        f"CASE WHEN {alias}.category_id GLOB ? THEN 'pupil'"
+        f" WHEN {alias}.category_id GLOB ? THEN 'teacher' ELSE 'other' END"
+    )
+    return sql, [_glob(roles.pupil_prefix) + "*", _glob(roles.teacher_prefix) + "*"]
+
+
+def enrolled_in(start: date, end: date, alias: str = "p") -> tuple[str, list[str]]:
+    """A patron registered in Koha during the year: enrolled by its end, not expired
+    before its start (missing dates do not exclude)."""
+    sql = (
+        f"({alias}.date_enrolled IS NULL OR {alias}.date_enrolled < ?)"
+        f" AND ({alias}.expiry_date IS NULL OR {alias}.expiry_date >= ?)"
+    )
+    return sql, [next_day(end), start.isoformat()]
