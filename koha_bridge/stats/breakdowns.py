@@ -115,7 +115,7 @@ def by_ddc(conn: sqlite3.Connection, year: SchoolYear, library: str) -> list[tup
         " LEFT JOIN koha_biblios b ON b.biblio_id = i.biblio_id"
         f" WHERE {where} GROUP BY k", [library, *params]))
     out = [(f"{d}00", counts.get(f"{d}00", 0)) for d in range(10)]
-    return out + [(NO_DDC, counts.get(None, 0))]
+    return [*out, (NO_DDC, counts.get(None, 0))]
 
 
 def top_titles(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from koha_bridge.reports.schoolyear import SchoolYear
 from koha_bridge.stats.sql import (
     BOOK_CATEGORIES,
+    DEFAULT_ROLES,
     OTHER,
     REPORT_CATEGORIES,
     Roles,
@@ -103,7 +104,7 @@ def key_figures(
     categories: Sequence[Category],
     *,
     libraries: Sequence[str] | None = None,
-    roles: Roles = Roles(),
+    roles: Roles = DEFAULT_ROLES,
 ) -> dict[str, KeyFigures]:
     """Every library's figures (or those of ``libraries``), keyed by library code."""
     out: dict[str, KeyFigures] = {lib: KeyFigures(lib) for lib in libraries or ()}

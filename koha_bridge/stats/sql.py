@@ -29,6 +29,9 @@ class Roles:
     teacher_prefix: str = "GV"
 
 
+DEFAULT_ROLES = Roles()
+
+
 def category_case(categories: Sequence[Category], alias: str = "i") -> tuple[str, list[str]]:
     """A ``CASE`` expression giving an item's category code, and its parameters.
 
