@@ -2,22 +2,19 @@
 
 The text is set in DejaVu Sans (shipped with matplotlib, every Vietnamese letter) and
 rasterised into the picture, so the PDF and the XLSX carry the chart as an image that a
-reader can copy. Figures are closed as soon as they are rendered.
+reader can copy. Figures are made without pyplot (no global figure registry).
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import Any
 
-import matplotlib
+from matplotlib import rc_context
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-from matplotlib import pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-FONT = {"font.family": "DejaVu Sans", "font.size": 9}
+FONT: Any = {"font.family": "DejaVu Sans", "font.size": 9}
 COLOUR = "#2E6DA4"
 DPI = 150
 
@@ -25,7 +22,6 @@ DPI = 150
 def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
-    plt.close(fig)
     return buffer.getvalue()
 
 
@@ -39,8 +35,9 @@ def bar_chart(
     size: tuple[float, float] = (8.0, 3.6),
 ) -> bytes:
     """One series of bars with its values written on them."""
-    with plt.rc_context(FONT):
-        fig, ax = plt.subplots(figsize=size)
+    with rc_context(FONT):
+        fig = Figure(figsize=size)
+        ax = fig.subplots()
         positions = range(len(values))
         if horizontal:
             bars = ax.barh(positions, values, color=COLOUR)
@@ -67,8 +64,9 @@ def grouped_bars(
     size: tuple[float, float] = (8.0, 3.8),
 ) -> bytes:
     """Several series side by side per label (e.g. schools × figures), with a legend."""
-    with plt.rc_context(FONT):
-        fig, ax = plt.subplots(figsize=size)
+    with rc_context(FONT):
+        fig = Figure(figsize=size)
+        ax = fig.subplots()
         count = max(len(series), 1)
         width = 0.8 / count
         for index, (name, values) in enumerate(series):

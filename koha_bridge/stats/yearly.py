@@ -35,6 +35,14 @@ class Figure:
     definition: str
 
 
+def _of(attribute: str, bucket: str) -> Callable[[KeyFigures], int]:
+    return lambda f: int(getattr(f, attribute)[bucket])
+
+
+def _per_pupil(bucket: str) -> Callable[[KeyFigures], float | None]:
+    return lambda f: _ratio(f.per_pupil(bucket))
+
+
 def _pct(value: float | None) -> float | None:
     return None if value is None else round(100 * value, 2)
 
@@ -50,7 +58,7 @@ def yearly_figures(year: SchoolYear, roles: Roles = DEFAULT_ROLES) -> list[Figur
                   lambda f: f.total_stock, STOCK.format(end=end))]
     for code, name in BUCKET_NAMES.items():
         out.append(Figure(f"stock_{code}", f"– {name}", "bản", "int",
-                          lambda f, c=code: f.stock[c], f"{CATEGORY} Cùng quy ước tồn kho."))
+                          _of("stock", code), f"{CATEGORY} Cùng quy ước tồn kho."))
     out += [
         Figure("stock_value", "Giá trị kho sách", "đồng", "money",
                lambda f: sum(f.stock_value.values()),
@@ -60,7 +68,7 @@ def yearly_figures(year: SchoolYear, roles: Roles = DEFAULT_ROLES) -> list[Figur
     ]
     for code, name in BUCKET_NAMES.items():
         out.append(Figure(f"added_{code}", f"– {name}", "bản", "int",
-                          lambda f, c=code: f.added[c], f"Như trên, theo loại. {CATEGORY}"))
+                          _of("added", code), f"Như trên, theo loại. {CATEGORY}"))
     out += [
         Figure("added_value", "Giá trị sách bổ sung", "đồng", "money",
                lambda f: sum(f.added_value.values()),
@@ -99,6 +107,6 @@ def yearly_figures(year: SchoolYear, roles: Roles = DEFAULT_ROLES) -> list[Figur
     ]
     for code, name in BUCKET_NAMES.items():
         out.append(Figure(f"per_pupil_{code}", f"– {name}", "bản/HS", "decimal",
-                          lambda f, c=code: _ratio(f.per_pupil(c)),
+                          _per_pupil(code),
                           "Như trên, chỉ tính loại này."))
     return out
