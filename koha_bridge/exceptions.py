@@ -96,3 +96,9 @@ class KohaDuplicateBiblioError(KohaValidationError):
     def __init__(self, message: str, *, biblio_id: int, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.biblio_id = biblio_id
+
+
+class StoreBusyError(KohaBridgeError):
+    """Another run (push, patron sync …) holds the store's lock."""
+
+    exit_code = 2
