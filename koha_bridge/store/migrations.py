@@ -224,4 +224,13 @@ MIGRATIONS: list[tuple[str, Migration]] = [
             """
         ),
     ),
+    (
+        # statistics: "did this patron borrow in the year" is answered from the index alone
+        "070_stats_indexes",
+        _script(
+            """
+            CREATE INDEX koha_checkouts_patron_date ON koha_checkouts (patron_id, checkout_date)
+            """
+        ),
+    ),
 ]

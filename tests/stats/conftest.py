@@ -7,7 +7,6 @@ import pytest
 
 from koha_bridge.store import Store
 from tests.stats import dataset
-from tests.stats.mirror import ensure_mirror
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +19,5 @@ def store(known: dataset.Dataset, tmp_path_factory: pytest.TempPathFactory) -> I
     path: Path = tmp_path_factory.mktemp("stats") / "store.sqlite"
     with Store(path) as s:
         with s.atomic() as conn:
-            ensure_mirror(conn)
             dataset.load(conn, known)
         yield s
