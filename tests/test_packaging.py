@@ -11,7 +11,10 @@ import pytest
 
 from tests.conftest import REPO
 
-DATA_DIRS = ("classification/data", "marc/data", "cli/data", "koha_bridge/data")
+DATA_DIRS = (
+    "classification/data", "marc/data", "cli/data", "koha_bridge/data",
+    "koha_bridge/standards/data",
+)
 
 
 @pytest.mark.slow

@@ -233,4 +233,23 @@ MIGRATIONS: list[tuple[str, Migration]] = [
             """
         ),
     ),
+    (
+        # the TT16 level a library reached in a school year, as last checked (for roll-ups)
+        "071_tt16_results",
+        _script(
+            """
+            CREATE TABLE tt16_results (
+                library_id TEXT NOT NULL,
+                school_year TEXT NOT NULL,
+                reached TEXT NOT NULL,
+                passed INTEGER NOT NULL,
+                failed INTEGER NOT NULL,
+                needs_input INTEGER NOT NULL,
+                data_date TEXT,
+                checked_at TEXT NOT NULL,
+                PRIMARY KEY (library_id, school_year)
+            )
+            """
+        ),
+    ),
 ]
