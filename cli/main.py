@@ -35,6 +35,9 @@ SUBCOMMANDS = {
     "koha": "cli.koha",
     "labels": "cli.labels",
     "push": "cli.push",
+    "rollup": "cli.rollup",
+    "standards": "cli.standards",
+    "stats": "cli.stats",
 }
 
 

@@ -46,8 +46,9 @@ def bar_chart(
             ax.set_xlabel(ylabel)
         else:
             bars = ax.bar(positions, values, color=COLOUR)
-            ax.set_xticks(list(positions), labels, rotation=45 if len(labels) > 8 else 0,
-                          ha="right" if len(labels) > 8 else "center")
+            tilt = len(labels) > 8 or sum(len(label) for label in labels) > 60
+            ax.set_xticks(list(positions), labels, rotation=30 if tilt else 0,
+                          ha="right" if tilt else "center")
             ax.set_ylabel(ylabel)
         ax.bar_label(bars, labels=[_short(v) for v in values], fontsize=7, padding=2)
         ax.set_title(title)

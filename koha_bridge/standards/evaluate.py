@@ -96,10 +96,11 @@ def _num(value: float) -> str:
 def _line(criterion: Criterion, grade: str, thresholds: Sequence[Threshold],
           measured: Measured | None, inputs: Inputs, fig: KeyFigures) -> Line:
     entry = inputs.get(criterion.key)
-    where = f'{inputs.path.name if inputs.path else "tệp nhập tay"} [tieu_chi."{criterion.key}"]'
+    where = f"{inputs.path.name if inputs.path else 'tệp số liệu nhập tay'}, mục của tiêu chí"
     typed = f"Nhập tay: {where}" + (f"; minh chứng: {entry.evidence}" if entry.evidence else "")
     value, text = None, "chưa nhập"
-    definition = criterion.computation or criterion.label
+    definition = (f"Thư viện nhập: {NUMBER_INPUTS[criterion.key]}" if criterion.key in
+                  NUMBER_INPUTS else "Thư viện tự đánh giá theo nội dung tiêu chí, có minh chứng")
     evidence = typed
     if measured is not None:
         value, text = measured.value, measured.text

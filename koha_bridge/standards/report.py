@@ -59,7 +59,7 @@ def _lines_table(lines: list[Line]) -> TableBlock:
             "n": number,
             "std": criteria.standards.get(line.criterion.standard, line.criterion.standard)
             .removeprefix("Tiêu chuẩn về "),
-            "criterion": f"{line.criterion.label} ({line.criterion.key})",
+            "criterion": line.criterion.label,
             "grade": GRADE_NAMES.get(line.grade, "NĐ 93"),
             "threshold": "; ".join(t.describe() for t in line.thresholds),
             "value": line.value_text,
