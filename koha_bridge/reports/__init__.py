@@ -1,1 +1,1 @@
-"""Report writers: one table model rendered to XLSX and to PDF (registers, statistics)."""
+"""Report writers shared by every job: one table model rendered to XLSX and to PDF."""

@@ -151,6 +151,7 @@ class PagedTable(Flowable):
         for offset, line in enumerate(rows, start=depth):
             if line.kind == "caption":
                 style += [("SPAN", (0, offset), (-1, offset)),
+                          ("ALIGN", (0, offset), (-1, offset), "LEFT"),
                           ("FONT", (0, offset), (-1, offset), self.fonts.bold, FONT_SIZE, LEADING),
                           ("BACKGROUND", (0, offset), (-1, offset), colors.HexColor("#F4F4F4"))]
             elif line.kind == "total":

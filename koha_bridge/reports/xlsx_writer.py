@@ -169,7 +169,7 @@ def _write_row(sheet: Worksheet, row: int, columns: Sequence[Column], values: Ro
     for index, column in enumerate(columns):
         value = values.get(column.key)
         fmt = formats.cells[(column.kind, strong)]
-        if value is None:
+        if value is None or value == "":
             sheet.write_blank(row, index, None, fmt)
         elif isinstance(value, date):
             sheet.write_datetime(row, index, value, fmt)

@@ -96,7 +96,7 @@ def by_category(
 ) -> list[tuple[str, int]]:
     """Loans per configured category code (``KHAC`` for unknown copies), in config order."""
     where, params = _loans(year)
-    cat, cat_params = category_case(categories)
+    cat, cat_params = category_case(conn, categories)
     counts = dict(conn.execute(
         f"SELECT {cat} AS k, COUNT(*) FROM koha_checkouts c"
         " LEFT JOIN koha_items i ON i.item_id = c.item_id"

@@ -151,12 +151,13 @@ def _items(
     libraries: Sequence[str] | None,
     figures: Callable[[str | None], KeyFigures],
 ) -> None:
-    cat, cat_params = category_case(categories)
+    cat, cat_params = category_case(conn, categories)
     stock, stock_params = in_stock(year.end)
     lost, lost_params = lost_by(year.end)
     start, after = year.start.isoformat(), next_day(year.end)
     added = "i.acquisition_date >= ? AND i.acquisition_date < ?"
-    gone = "COALESCE(i.withdrawn, 0) <> 0 AND i.withdrawn_date >= ? AND i.withdrawn_date < ?"
+    dated = "COALESCE(i.withdrawn_date, i.timestamp)"
+    gone = f"COALESCE(i.withdrawn, 0) <> 0 AND {dated} >= ? AND {dated} < ?"
     price = "COALESCE(i.purchase_price, 0)"
     where, params = _where("i.home_library_id", libraries)
     sql = (

@@ -7,10 +7,12 @@ which an index on the column can serve.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from koha_bridge.registers.holdings import _Categorizer
 from marc.settings import Category
 
 #: The report's buckets for the yearly figures; every other category falls in ``OTHER``.
@@ -32,25 +34,28 @@ class Roles:
 DEFAULT_ROLES = Roles()
 
 
-def category_case(categories: Sequence[Category], alias: str = "i") -> tuple[str, list[str]]:
-    """A ``CASE`` expression giving an item's category code, and its parameters.
+def category_case(
+    conn: sqlite3.Connection, categories: Sequence[Category], alias: str = "i"
+) -> tuple[str, list[str]]:
+    """An SQL expression giving an item's category code, and its parameters.
 
-    The category whose collection equals the item's collection code (952 $8) wins; else
-    the one whose accession prefix starts the accession number (952 $i) or the barcode,
-    followed by a non-letter (``TK.00012``, ``TK12``); else ``KHAC``.
+    The registers' rule, so that a copy counts in the same category everywhere: the
+    category whose collection is the item's collection code (952 $8), else the one whose
+    prefix (or code, or alias) heads the accession number (952 $i, else the barcode),
+    else the one of its item type; ``KHAC`` when none claims it. It runs as a function
+    registered on the connection (one call per item row).
     """
-    whens: list[str] = []
-    params: list[str] = []
-    for cat in categories:
-        whens.append(f"WHEN {alias}.collection_code = ? THEN ?")
-        params += [cat.collection, cat.code]
-    by_prefix = sorted(categories, key=lambda c: -len(c.accession_prefix))
-    for column in ("inventory_number", "external_id"):
-        for cat in by_prefix:
-            if cat.accession_prefix:
-                whens.append(f"WHEN {alias}.{column} GLOB ? THEN ?")
-                params += [_glob(cat.accession_prefix) + "[^A-Za-z]*", cat.code]
-    return "CASE " + " ".join(whens) + f" ELSE '{OTHER}' END", params
+    categorize = _Categorizer(categories)
+
+    def category(collection: str | None, accession: str | None, item_type: str | None) -> str:
+        return categorize(collection, accession or "", item_type) or OTHER
+
+    conn.create_function("kb_category", 3, category, deterministic=True)
+    return (
+        f"kb_category({alias}.collection_code,"
+        f" COALESCE({alias}.inventory_number, {alias}.external_id), {alias}.item_type_id)",
+        [],
+    )
 
 
 def _glob(text: str) -> str:
@@ -69,22 +74,24 @@ def next_day(day: date) -> str:
 def in_stock(day: date, alias: str = "i") -> tuple[str, list[str]]:
     """Acquired by ``day`` (no date = held before records began) and not withdrawn by it.
 
-    A withdrawn copy without a withdrawal date counts as withdrawn on every day.
+    A withdrawn copy without a withdrawal date is dated by its last change in Koha (the
+    registers' rule); with neither date it counts as withdrawn on every day.
     """
     after = next_day(day)
     sql = (
         f"({alias}.acquisition_date IS NULL OR {alias}.acquisition_date < ?)"
         f" AND (COALESCE({alias}.withdrawn, 0) = 0"
-        f" OR ({alias}.withdrawn_date IS NOT NULL AND {alias}.withdrawn_date >= ?))"
+        f" OR COALESCE({alias}.withdrawn_date, {alias}.timestamp) >= ?)"
     )
     return sql, [after, after]
 
 
 def lost_by(day: date, alias: str = "i") -> tuple[str, list[str]]:
-    """Marked lost (952 $1) on or before ``day`` (no lost date: lost on every day)."""
+    """Marked lost (952 $1) on or before ``day`` (no lost date: its last change; no date
+    at all: lost on every day)."""
     sql = (
         f"(COALESCE({alias}.lost_status, 0) <> 0"
-        f" AND ({alias}.lost_date IS NULL OR {alias}.lost_date < ?))"
+        f" AND COALESCE(COALESCE({alias}.lost_date, {alias}.timestamp) < ?, 1))"
     )
     return sql, [next_day(day)]
 

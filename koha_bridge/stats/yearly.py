@@ -17,10 +17,11 @@ BUCKET_NAMES: dict[str, str] = {
     "SGK": "Sách giáo khoa", "NV": "Sách nghiệp vụ", "TK": "Sách tham khảo",
     "TN": "Sách thiếu nhi", "KHAC": OTHER_NAME,
 }
-STOCK = ("Bản sách có trong kho ngày {end}: đã nhập (952 $d) đến hết ngày đó và chưa xuất "
-         "(952 $0 = 0, hoặc ngày xuất sau ngày đó); bản mất chưa xuất vẫn tính.")
+STOCK = ("Bản sách có trong kho ngày {end}: đã nhập (952 $d; không ghi ngày: có từ trước) "
+         "đến hết ngày đó và chưa xuất (952 $0 = 0, hoặc ngày xuất sau ngày đó); bản mất "
+         "chưa xuất vẫn tính.")
 CATEGORY = ("Loại của bản: loại có mã bộ sưu tập (952 $8) trùng, nếu không thì theo tiền tố "
-            "số đăng ký cá biệt (952 $i).")
+            "số đăng ký cá biệt (952 $i), nếu không thì theo kiểu tài liệu (952 $y).")
 
 
 @dataclass(frozen=True)

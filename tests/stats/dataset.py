@@ -34,6 +34,7 @@ class Item:
     withdrawn_date: str | None
     lost_status: int
     lost_date: str | None
+    timestamp: str | None = None  # Koha's last change of the item
 
 
 @dataclass
@@ -110,6 +111,7 @@ def make(seed: int = 7, libraries: tuple[str, ...] = ("MAU", "KHAC1")) -> Datase
                 item_id, rng.randint(1, 60), lib, coll, inventory, f"B{item_id:06d}",
                 _stamp(rng, acquired) if acquired else None, price, withdrawn,
                 _stamp(rng, wdate) if wdate else None, lost, ldate,
+                rng.choice([None, f"{_day(rng, '2024-01-01', '2026-12-01')}T10:00:00+07:00"]),
             ))
     patron_id = 0
     for lib in libraries:

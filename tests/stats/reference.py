@@ -46,13 +46,14 @@ def held(item: Item, day: date) -> bool:
     if acquired and acquired > day:
         return False
     if item.withdrawn:
-        gone = d(item.withdrawn_date)
+        gone = d(item.withdrawn_date or item.timestamp)
         return gone is not None and gone > day
     return True
 
 
 def lost(item: Item, day: date) -> bool:
-    return bool(item.lost_status) and (d(item.lost_date) is None or d(item.lost_date) <= day)
+    when = d(item.lost_date or item.timestamp)
+    return bool(item.lost_status) and (when is None or when <= day)
 
 
 def in_year(text: str | None, year: Year) -> bool:
@@ -95,7 +96,7 @@ def added(ds: Dataset, lib: str, year: Year) -> tuple[Counter[str], Counter[str]
 
 def withdrawn(ds: Dataset, lib: str, year: Year) -> Counter[str]:
     return Counter(bucket(i) for i in ds.items if i.home_library_id == lib and i.withdrawn
-                   and in_year(i.withdrawn_date, year))
+                   and in_year(i.withdrawn_date or i.timestamp, year))
 
 
 def people(ds: Dataset, lib: str, year: Year, kind: str) -> tuple[int, int]:

@@ -128,7 +128,7 @@ def test_rollup_over_stores_lists_every_school(tmp_path: Path, runner: CliRunner
     names = [r[2] for r in rows[header + 2:]]
     assert names[-1] == "Tổng cộng"
     body = rows[header + 2:-1]
-    assert [r[1] for r in body] == ["TRUONGA", "TRUONGB", ""]
+    assert [r[1] for r in body] == ["TRUONGA", "TRUONGB", None]
     assert body[2][-1] == "Không có số liệu năm học"
     total = rows[-1]
     counts = [*range(3, 15), 16, 17]  # copies … loans, pupils, teachers (not the ratios)

@@ -56,3 +56,18 @@ def test_another_year_gives_other_figures(store: Store, known: Dataset) -> None:
     year = ref.Year(earlier.start, earlier.end)
     assert fig.loans == len(ref.loans(known, "MAU", year))
     assert fig.total_stock == sum(ref.stock(known, "MAU", year).values())
+
+
+def test_the_registers_count_the_same_copies(store: Store, known: Dataset) -> None:
+    """Same categories and stock as the registers' holdings (copies with a dated history)."""
+    from koha_bridge.registers.holdings import load_holdings
+
+    holdings = load_holdings(store, "MAU", DEFAULT_CATEGORIES)
+    undated = {i.item_id for i in known.items
+               if i.withdrawn and not (i.withdrawn_date or i.timestamp)}
+    fig = key_figures(store.conn, YEAR, DEFAULT_CATEGORIES)["MAU"]
+    theirs: dict[str, int] = dict.fromkeys(BUCKETS, 0)
+    for copy in holdings.copies:
+        if copy.item_id not in undated and copy.held_on(YEAR.end):
+            theirs[copy.category if copy.category in ref.BOOKS else "KHAC"] += 1
+    assert theirs == fig.stock
