@@ -21,7 +21,7 @@ from koha_bridge.stats.run import write_rollup
 @pass_app
 def rollup(app: AppContext, school_year: str, stores: tuple[Path, ...], out_dir: Path) -> None:
     """Tổng hợp số liệu thư viện các trường cho cơ quan quản lý."""
-    year = SchoolYear.parse(school_year)
+    year = SchoolYear.parse(school_year, app.config.registers.year_start)
     rows, written = write_rollup(app.config, year, out_dir, stores, app.open_store)
     empty = sum(not r.figures.has_data for r in rows)
     echo(app, f"{len(rows)} trường, {empty} trường không có số liệu năm học {year.label}")

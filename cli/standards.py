@@ -32,7 +32,7 @@ def standards() -> None:
 def check(app: AppContext, school_year: str, level: str, inputs_file: Path | None,
           library: str | None, out_dir: Path) -> None:
     """Minh chứng từng tiêu chí; mã thoát 0 khi mọi tiêu chí của mức đều đạt, 1 nếu không."""
-    year = SchoolYear.parse(school_year)
+    year = SchoolYear.parse(school_year, app.config.registers.year_start)
     path = inputs_file or inputs_path(out_dir, year)
     if write_template_if_missing(path, app.config, year):
         warn(f"Chưa có số liệu nhập tay: đã ghi tệp mẫu {path} — điền rồi chạy lại.")

@@ -26,7 +26,7 @@ out_option = click.option("--out", "out_dir", required=True,
 @pass_app
 def stats(app: AppContext, school_year: str, library: str | None, out_dir: Path) -> None:
     """Thống kê năm học có biểu đồ và số liệu báo cáo tổng kết (từ kho dữ liệu)."""
-    year = SchoolYear.parse(school_year)
+    year = SchoolYear.parse(school_year, app.config.registers.year_start)
     with app.open_store() as store:
         result, written = write_stats(store, app.config, year,
                                       library or app.config.school.library_id, out_dir)
