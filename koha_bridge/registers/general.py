@@ -20,7 +20,7 @@ from koha_bridge.reports.model import Report, Section
 from koha_bridge.reports.schoolyear import SchoolYear
 
 NAME = "tong-quat"
-NO_DOCUMENT = "Nhập trực tiếp trong Koha, không có chứng từ"
+NO_DOCUMENT = "Nhập trực tiếp, không có chứng từ"
 UNDATED = "Không rõ ngày nhập (nhập trước khi có sổ)"
 REASONS = ("damaged", "outdated", "lost", "other")
 
