@@ -46,7 +46,7 @@ def bar_chart(
             ax.set_xlabel(ylabel)
         else:
             bars = ax.bar(positions, values, color=COLOUR)
-            tilt = len(labels) > 8 or sum(len(label) for label in labels) > 60
+            tilt = len(labels) > 8 or sum(len(label) for label in labels) > 40
             ax.set_xticks(list(positions), labels, rotation=30 if tilt else 0,
                           ha="right" if tilt else "center")
             ax.set_ylabel(ylabel)

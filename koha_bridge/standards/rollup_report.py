@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from datetime import date
 
 from koha_bridge.reports import charts
 from koha_bridge.reports.model import (
@@ -27,6 +28,13 @@ NO_DATA = "Không có số liệu năm học"
 CHART_LIMIT = 40  # above this many schools, charts show how schools are spread instead
 
 
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
 def _pct(value: float | None) -> float | None:
     return None if value is None else round(100 * value, 2)
 
@@ -46,21 +54,21 @@ def figures_row(f: KeyFigures) -> dict[str, Cell]:
 
 
 COLUMNS: list[Column] = [
-    col("n", "STT", 5, "int"), Column("library", ("Mã thư viện",), 10, "code"),
-    col("name", "Trường", 28),
-    Column("stock", ("Số bản cuối năm", "Tổng"), 10, "int"),
-    *[Column(f"stock_{b}", ("Số bản cuối năm", BUCKET_NAMES[b]), 9, "int") for b in BUCKETS],
-    Column("added", ("Bổ sung", "Bản"), 9, "int"),
+    col("n", "STT", 4, "int"), Column("library", ("Mã thư viện",), 10, "code"),
+    col("name", "Trường", 20),
+    Column("stock", ("Số bản cuối năm", "Tổng"), 9, "int"),
+    *[Column(f"stock_{b}", ("Số bản cuối năm", BUCKET_NAMES[b]), 8, "int") for b in BUCKETS],
+    Column("added", ("Bổ sung", "Bản"), 8, "int"),
     Column("added_value", ("Bổ sung", "Giá trị (đồng)"), 14, "money"),
-    col("withdrawn", "Xuất (bản)", 9, "int"), col("loans", "Lượt mượn", 10, "int"),
-    Column("pupils", ("Học sinh", "Có thẻ"), 9, "int"),
-    Column("active_pupils", ("Học sinh", "Có mượn"), 9, "int"),
-    Column("pupil_pct", ("Học sinh", "Tỉ lệ (%)"), 8, "decimal"),
-    Column("teachers", ("Giáo viên", "Có thẻ"), 9, "int"),
-    Column("active_teachers", ("Giáo viên", "Có mượn"), 9, "int"),
-    Column("teacher_pct", ("Giáo viên", "Tỉ lệ (%)"), 8, "decimal"),
-    col("per_pupil", "Bản sách/HS", 8, "decimal"), col("level", "Mức TT16", 14),
-    col("date", "Ngày số liệu", 12), col("note", "Ghi chú", 16),
+    col("withdrawn", "Xuất (bản)", 8, "int"), col("loans", "Lượt mượn", 9, "int"),
+    Column("pupils", ("Học sinh", "Có thẻ"), 8, "int"),
+    Column("active_pupils", ("Học sinh", "Có mượn"), 8, "int"),
+    Column("pupil_pct", ("Học sinh", "Tỉ lệ %"), 8, "decimal"),
+    Column("teachers", ("Giáo viên", "Có thẻ"), 8, "int"),
+    Column("active_teachers", ("Giáo viên", "Có mượn"), 8, "int"),
+    Column("teacher_pct", ("Giáo viên", "Tỉ lệ %"), 8, "decimal"),
+    col("per_pupil", "Bản/HS", 8, "decimal"), col("level", "Mức TT16", 12),
+    col("date", "Ngày số liệu", 12, "date"), col("note", "Ghi chú", 12),
 ]
 
 
@@ -72,7 +80,7 @@ def rollup_report(rows: Sequence[SchoolRow], year: SchoolYear, managing_body: st
         table_rows.append({
             "n": number, "library": row.library_id, "name": row.name,
             **(figures_row(row.figures) if data else {}),
-            "level": row.level, "date": (row.data_date or "")[:10],
+            "level": row.level, "date": _day(row.data_date),
             "note": "" if data else NO_DATA,
         })
     total = totals(rows)

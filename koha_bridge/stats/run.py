@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from koha_bridge.config import Config
-from koha_bridge.reports.output import write_both
+from koha_bridge.registers.build import pdf_fonts, write
 from koha_bridge.reports.schoolyear import SchoolYear
 from koha_bridge.standards import rollup
 from koha_bridge.standards.criteria import load_criteria
@@ -31,7 +31,7 @@ def write_stats(store: Store, config: Config, year: SchoolYear, library: str,
                 out_dir: Path) -> tuple[SchoolStats, Written]:
     stats = school_stats(store.conn, year, library, config.categories)
     report = stats_report(stats, config.school, config.categories)
-    files = write_both(report, out_dir, f"thongke-{stats.library_id}-{year.label}")
+    files = write(report, out_dir, f"thongke-{stats.library_id}-{year.label}", pdf_fonts(config))
     return stats, Written(list(files), stats.data_date)
 
 
@@ -57,7 +57,8 @@ def check_standards(store: Store, config: Config, year: SchoolYear, library: str
     result = assess(store.conn, year, library, config.school.level, config.categories, inputs)
     stats = school_stats(store.conn, year, result.library_id, config.categories)
     report = evidence_report(result, config.school, stats, level)
-    files = write_both(report, out_dir, f"tt16-minhchung-{result.library_id}-{year.label}")
+    files = write(report, out_dir, f"tt16-minhchung-{result.library_id}-{year.label}",
+                  pdf_fonts(config))
     record(store, result)
     return result, Written(list(files), result.data_date)
 
@@ -73,5 +74,23 @@ def write_rollup(config: Config, year: SchoolYear, out_dir: Path,
         with open_store() as store:
             rows = rollup.from_store(store.conn, store.path.name, year, config.categories)
     report = rollup_report(rows, year, config.school.managing_body)
-    files = write_both(report, out_dir, f"tonghop-{year.label}")
+    files = write(report, out_dir, f"tonghop-{year.label}", pdf_fonts(config))
     return rows, Written(list(files))
+
+
+def demo_outputs(store: Store, config: Config, year: SchoolYear, library: str,
+                 out_dir: Path) -> list[tuple[str, Path]]:
+    """The demo's statistics, TT16 evidence pack (from the untouched inputs template) and
+    roll-up of every sample school in the store."""
+    _, stats_files = write_stats(store, config, year, library, out_dir)
+    template_path = inputs_path(out_dir, year)
+    write_template_if_missing(template_path, config, year)
+    result, tt16 = check_standards(store, config, year, library, template_path, out_dir,
+                                   "level_1")
+    rows, rolled = write_rollup(config, year, out_dir, (), lambda: Store(store.path))
+    return [
+        *((f"Thống kê năm học {year.label}", p) for p in stats_files.files),
+        (f"Mẫu số liệu nhập tay TT16 ({year.label})", template_path),
+        *((f"Minh chứng TT16: {result.reached}", p) for p in tt16.files),
+        *((f"Tổng hợp {len(rows)} trường mẫu", p) for p in rolled.files),
+    ]

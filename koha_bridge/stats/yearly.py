@@ -59,7 +59,8 @@ def yearly_figures(year: SchoolYear, roles: Roles = DEFAULT_ROLES) -> list[Figur
                   lambda f: f.total_stock, STOCK.format(end=end))]
     for code, name in BUCKET_NAMES.items():
         out.append(Figure(f"stock_{code}", f"– {name}", "bản", "int",
-                          _of("stock", code), f"{CATEGORY} Cùng quy ước tồn kho."))
+                          _of("stock", code),
+                          CATEGORY if code == "SGK" else "Như trên, theo loại."))
     out += [
         Figure("stock_value", "Giá trị kho sách", "đồng", "money",
                lambda f: sum(f.stock_value.values()),
@@ -69,7 +70,7 @@ def yearly_figures(year: SchoolYear, roles: Roles = DEFAULT_ROLES) -> list[Figur
     ]
     for code, name in BUCKET_NAMES.items():
         out.append(Figure(f"added_{code}", f"– {name}", "bản", "int",
-                          _of("added", code), f"Như trên, theo loại. {CATEGORY}"))
+                          _of("added", code), "Như trên, theo loại."))
     out += [
         Figure("added_value", "Giá trị sách bổ sung", "đồng", "money",
                lambda f: sum(f.added_value.values()),
