@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from cli.common import AppContext, echo, pass_app
+from cli.common import AppContext, echo, pass_app, progress
 from cli.stats import out_option, year_option
 from koha_bridge.reports.schoolyear import SchoolYear
 from koha_bridge.stats.run import write_rollup
@@ -22,7 +23,11 @@ from koha_bridge.stats.run import write_rollup
 def rollup(app: AppContext, school_year: str, stores: tuple[Path, ...], out_dir: Path) -> None:
     """Tổng hợp số liệu thư viện các trường cho cơ quan quản lý."""
     year = SchoolYear.parse(school_year, app.config.registers.year_start)
-    rows, written = write_rollup(app.config, year, out_dir, stores, app.open_store)
+    def shown(files: list[Path]) -> Iterator[Path]:
+        with progress(app, files, length=len(files), label="Đọc kho dữ liệu các trường") as bar:
+            yield from bar
+
+    rows, written = write_rollup(app.config, year, out_dir, stores, app.open_store, shown)
     empty = sum(not r.figures.has_data for r in rows)
     echo(app, f"{len(rows)} trường, {empty} trường không có số liệu năm học {year.label}")
     for path in written.files:

@@ -74,7 +74,7 @@ def store_files(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def from_stores(paths: Sequence[Path], year: SchoolYear, categories: Sequence[Category],
+def from_stores(paths: Iterable[Path], year: SchoolYear, categories: Sequence[Category],
                 roles: Roles = DEFAULT_ROLES) -> Iterator[SchoolRow]:
     """One school store after another, read-only; a store without data gives a bare row."""
     for path in paths:

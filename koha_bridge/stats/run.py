@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,11 +65,13 @@ def check_standards(store: Store, config: Config, year: SchoolYear, library: str
 
 def write_rollup(config: Config, year: SchoolYear, out_dir: Path,
                  store_paths: Sequence[Path], open_store: Callable[[], Store],
+                 shown: Callable[[list[Path]], Iterable[Path]] = iter,
                  ) -> tuple[list[rollup.SchoolRow], Written]:
-    """Over the given stores (one per school), or every library of the configured store."""
+    """Over the given stores (one per school; ``shown`` wraps them in a progress bar),
+    or every library of the configured store."""
     if store_paths:
-        rows = list(rollup.from_stores(rollup.store_files(store_paths), year,
-                                       config.categories))
+        stores = rollup.store_files(store_paths)
+        rows = list(rollup.from_stores(shown(stores), year, config.categories))
     else:
         with open_store() as store:
             rows = rollup.from_store(store.conn, store.path.name, year, config.categories)

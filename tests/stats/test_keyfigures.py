@@ -71,3 +71,17 @@ def test_the_registers_count_the_same_copies(store: Store, known: Dataset) -> No
         if copy.item_id not in undated and copy.held_on(YEAR.end):
             theirs[copy.category if copy.category in ref.BOOKS else "KHAC"] += 1
     assert theirs == fig.stock
+
+
+def test_rollup_of_one_store_keeps_libraries_without_data(store: Store, known: Dataset) -> None:
+    from koha_bridge.standards.rollup import from_store, totals
+
+    with store.atomic() as conn:
+        conn.execute("INSERT OR IGNORE INTO koha_libraries VALUES ('TRONG', 'Trường trống', 'x')")
+    rows = from_store(store.conn, "store.sqlite", YEAR, DEFAULT_CATEGORIES)
+    assert [r.library_id for r in rows] == ["KHAC1", "MAU", "TRONG"]
+    assert not rows[2].figures.has_data and rows[2].level == "Chưa đánh giá"
+    total = totals(rows)
+    assert total.loans == sum(len(ref.loans(known, lib, ref.Y2526)) for lib in ("MAU", "KHAC1"))
+    assert total.stock == {b: sum(r.figures.stock[b] for r in rows) for b in BUCKETS}
+    assert total.pupils == sum(r.figures.pupils for r in rows)
