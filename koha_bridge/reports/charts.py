@@ -16,12 +16,12 @@ from matplotlib.figure import Figure
 
 FONT: Any = {"font.family": "DejaVu Sans", "font.size": 9}
 COLOUR = "#2E6DA4"
-DPI = 150
+DPI = 120
 
 
 def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=DPI, facecolor="white")
     return buffer.getvalue()
 
 
@@ -36,7 +36,7 @@ def bar_chart(
 ) -> bytes:
     """One series of bars with its values written on them."""
     with rc_context(FONT):
-        fig = Figure(figsize=size)
+        fig = Figure(figsize=size, layout="constrained")
         ax = fig.subplots()
         positions = range(len(values))
         if horizontal:
@@ -51,6 +51,10 @@ def bar_chart(
                           ha="right" if tilt else "center")
             ax.set_ylabel(ylabel)
         ax.bar_label(bars, labels=[_short(v) for v in values], fontsize=7, padding=2)
+        if horizontal:
+            ax.margins(x=0.12)  # room for the value labels
+        else:
+            ax.margins(y=0.12)
         ax.set_title(title)
         ax.spines[["top", "right"]].set_visible(False)
         return _png(fig)
@@ -66,7 +70,7 @@ def grouped_bars(
 ) -> bytes:
     """Several series side by side per label (e.g. schools × figures), with a legend."""
     with rc_context(FONT):
-        fig = Figure(figsize=size)
+        fig = Figure(figsize=size, layout="constrained")
         ax = fig.subplots()
         count = max(len(series), 1)
         width = 0.8 / count
