@@ -18,8 +18,9 @@ from koha_bridge.stats.sql import (
     DEFAULT_ROLES,
     OTHER,
     REPORT_CATEGORIES,
+    CategoryOfKeys,
     Roles,
-    category_case,
+    category_keys,
     enrolled_in,
     in_stock,
     lost_by,
@@ -151,7 +152,8 @@ def _items(
     libraries: Sequence[str] | None,
     figures: Callable[[str | None], KeyFigures],
 ) -> None:
-    cat, cat_params = category_case(conn, categories)
+    keys = category_keys()
+    category = CategoryOfKeys(categories)
     stock, stock_params = in_stock(year.end)
     lost, lost_params = lost_by(year.end)
     start, after = year.start.isoformat(), next_day(year.end)
@@ -161,30 +163,31 @@ def _items(
     price = "COALESCE(i.purchase_price, 0)"
     where, params = _where("i.home_library_id", libraries)
     sql = (
-        f"SELECT i.home_library_id, {cat} AS cat,"
+        f"SELECT i.home_library_id, {keys},"
         f" SUM({stock}), SUM(CASE WHEN {stock} THEN {price} ELSE 0 END),"
         f" SUM({stock} AND NOT {lost}),"
         f" SUM({added}), SUM(CASE WHEN {added} THEN {price} ELSE 0 END),"
         f" SUM({gone}), SUM(CASE WHEN {gone} THEN {price} ELSE 0 END)"
-        f" FROM koha_items i WHERE 1 = 1{where} GROUP BY i.home_library_id, cat"
+        f" FROM koha_items i WHERE 1 = 1{where} GROUP BY 1, 2, 3, 4"
     )
     args = [
-        *cat_params, *stock_params, *stock_params, *stock_params, *lost_params,
+        *stock_params, *stock_params, *stock_params, *lost_params,
         start, after, start, after, start, after, start, after, *params,
     ]
-    for lib, code, *sums in conn.execute(sql, args):
-        n_stock, v_stock, n_usable, n_add, v_add, n_gone, v_gone = (
-            round(value or 0) for value in sums
-        )
+    money: dict[tuple[str | None, str, str], float] = {}
+    for lib, collection, prefix, item_type, *sums in conn.execute(sql, args):
+        n_stock, v_stock, n_usable, n_add, v_add, n_gone, v_gone = (v or 0 for v in sums)
         fig = figures(lib)
-        bucket = report_bucket(code)
+        bucket = report_bucket(category(collection, prefix, item_type))
         fig.stock[bucket] += n_stock
-        fig.stock_value[bucket] += v_stock
         fig.usable[bucket] += n_usable
         fig.added[bucket] += n_add
-        fig.added_value[bucket] += v_add
         fig.withdrawn[bucket] += n_gone
-        fig.withdrawn_value[bucket] += v_gone
+        for name, value in (("stock_value", v_stock), ("added_value", v_add),
+                            ("withdrawn_value", v_gone)):
+            money[(lib, name, bucket)] = money.get((lib, name, bucket), 0.0) + value
+    for (lib, name, bucket), value in money.items():  # đồng, rounded once per sum
+        getattr(figures(lib), name)[bucket] = round(value)
 
 
 def data_date(conn: sqlite3.Connection) -> str | None:

@@ -83,7 +83,7 @@ def stats_report(
         _top_part(stats),
         _overdue_part(stats),
     ]
-    return report
+    return charts.render_report(report)
 
 
 def yearly_part(stats: SchoolStats, roles: Roles = DEFAULT_ROLES) -> Part:
@@ -111,10 +111,10 @@ def _series(heading: str, items: Sequence[tuple[str, int]], label: str,
     block = table([col("k", label, 30), col("n", "Lượt mượn", 12, "int"),
                    col("pct", "Tỉ lệ (%)", 10, "decimal")], rows,
                   caption=heading, totals={"k": "Tổng cộng", "n": total})
-    picture = charts.bar_chart([k for k, _ in items], [n for _, n in items], title=chart_title,
-                               ylabel="lượt mượn", horizontal=horizontal,
-                               size=(8.0, max(3.0, 0.28 * len(items))) if horizontal
-                               else (8.0, 3.6))
+    picture = charts.Chart(tuple(k for k, _ in items), tuple(n for _, n in items), chart_title,
+                           "lượt mượn", horizontal,
+                           (8.0, min(9.0, max(3.0, 0.22 * len(items)))) if horizontal
+                           else (8.0, 3.6))
     return [ImageBlock(picture, CHART_MM), block]
 
 
@@ -154,9 +154,10 @@ def _readers_part(stats: SchoolStats) -> Part:
     columns = [col("k", "Bạn đọc", 16), col("all", "Có thẻ trong năm học", 14, "int"),
                col("active", "Có mượn ít nhất 1 lần", 14, "int"),
                col("pct", "Tỉ lệ (%)", 10, "decimal")]
-    picture = charts.bar_chart(
-        ["Học sinh", "Giáo viên"], [r["pct"] or 0 for r in rows],  # type: ignore[misc]
-        title="Tỉ lệ bạn đọc có mượn sách (%)", ylabel="%", size=(6.0, 3.0))
+    picture = charts.Chart(
+        ("Học sinh", "Giáo viên"),
+        (100 * (f.pupil_share or 0), 100 * (f.teacher_share or 0)),
+        "Tỉ lệ bạn đọc có mượn sách (%)", "%", size=(6.0, 3.0))
     return Part("Bạn đọc", "BẠN ĐỌC TÍCH CỰC", [
         table(columns, rows),
         TextBlock([f"Tổng số bạn đọc khác nhau có mượn tại thư viện: {f.borrowers}"]),
@@ -182,12 +183,10 @@ def _collection_part(stats: SchoolStats) -> Part:
         "k": "Tổng cộng", "stock": f.total_stock, "usable": sum(f.usable.values()),
         "added": f.total_added, "value": sum(f.added_value.values())}
     labels = list(BUCKET_NAMES.values())
-    per_chart = charts.bar_chart(labels, [r["per"] or 0 for r in rows],  # type: ignore[misc]
-                                 title="Số bản sách bình quân trên một học sinh, theo loại",
-                                 ylabel="bản/HS")
-    added_chart = charts.bar_chart(labels, [f.added[c] for c in BUCKET_NAMES],
-                                   title="Số bản bổ sung trong năm học, theo loại",
-                                   ylabel="bản")
+    per_chart = charts.Chart(tuple(labels), tuple(f.per_pupil(c) or 0 for c in BUCKET_NAMES),
+                             "Số bản sách bình quân trên một học sinh, theo loại", "bản/HS")
+    added_chart = charts.Chart(tuple(labels), tuple(f.added[c] for c in BUCKET_NAMES),
+                               "Số bản bổ sung trong năm học, theo loại", "bản")
     note = ("Bản sách (SGK, NV, TK, TN) bình quân trên một học sinh: "
             + ("không tính được (không có học sinh)" if per_all is None
                else f"{per_all:.2f}".replace(".", ",")))

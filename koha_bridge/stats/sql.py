@@ -62,6 +62,31 @@ def _glob(text: str) -> str:
     return "".join(f"[{ch}]" if ch in "*?[]" else ch for ch in text)
 
 
+def category_keys(alias: str = "i") -> str:
+    """What decides a copy's category, as three grouping columns: collection code, the
+    accession prefix (the number's trailing digits and separators cut, upper case, as the
+    registers read it) and item type. Grouping on these and naming the category of each
+    group once (``CategoryOfKeys``) is set-wise: no function call per item."""
+    number = f"COALESCE({alias}.inventory_number, {alias}.external_id, '')"
+    return (f"{alias}.collection_code,"
+            f" upper(rtrim(rtrim({number}, '0123456789'), '.- ')), {alias}.item_type_id")
+
+
+class CategoryOfKeys:
+    """The category of a group of ``category_keys`` (the registers' rule, same tables)."""
+
+    def __init__(self, categories: Sequence[Category]) -> None:
+        self._rule = _Categorizer(categories)
+
+    def __call__(self, collection: str | None, prefix: str, item_type: str | None) -> str:
+        rule = self._rule
+        if collection and collection.upper() in rule.by_collection:
+            return rule.by_collection[collection.upper()]
+        if prefix in rule.by_prefix:
+            return rule.by_prefix[prefix]
+        return rule.by_type.get((item_type or "").upper(), OTHER) or OTHER
+
+
 def report_bucket(code: str) -> str:
     """The yearly report's column for a category code (SGK, NV, TK, TN or KHAC)."""
     return code if code in REPORT_CATEGORIES else OTHER
