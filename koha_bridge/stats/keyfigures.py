@@ -168,7 +168,9 @@ def _items(
         f" SUM({stock} AND NOT {lost}),"
         f" SUM({added}), SUM(CASE WHEN {added} THEN {price} ELSE 0 END),"
         f" SUM({gone}), SUM(CASE WHEN {gone} THEN {price} ELSE 0 END)"
-        f" FROM koha_items i WHERE 1 = 1{where} GROUP BY 1, 2, 3, 4"
+        # every library: one plain scan (reading the table in library order costs 2.5×)
+        f" FROM koha_items i{' NOT INDEXED' if libraries is None else ''}"
+        f" WHERE 1 = 1{where} GROUP BY 1, 2, 3, 4"
     )
     args = [
         *stock_params, *stock_params, *stock_params, *lost_params,
