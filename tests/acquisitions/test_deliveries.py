@@ -210,3 +210,16 @@ def test_files_of_two_notes_are_refused_together(tmp_path: Path) -> None:
     assert joined.exit_code == 0, joined.output
     assert "12 bản" not in joined.output and "số bản: 12" in joined.output
     assert "Tệp: ghep.xlsx, giao-hang.xlsx" in deliveries(tmp_path, "show", "200/PGH")
+
+
+def test_supplier_and_document_stay_within_their_lengths(tmp_path: Path) -> None:
+    supplier = "Công ty Cổ phần Sách và Thiết bị Giáo dục " * 6  # 258 characters
+    document = "PGH-2025/" + "0" * 60
+    _, records = convert(tmp_path, note(tmp_path / "a", None, "02/10/2025"),
+                         "--supplier", supplier, "--document", document)
+    item = records[0]["952"]
+    assert len(item["e"]) <= 120 and item["e"].endswith("…")
+    found = parse_delivery_note(item["x"])
+    assert found is not None and found.register_number == 1
+    assert found.document is not None and len(found.document) <= 40
+    assert len(item["x"]) < 100
