@@ -5,7 +5,7 @@ Each copy (952) is keyed by ``item_key``: (delivery, title, copy index), written
 delivery note in 952 $x (``marc.itemnote``), so converting the same delivery again
 gives the same numbers and another delivery of the same titles new ones. A copy with
 another $x is keyed ``<001>|<952 $x>|<952 $t>`` (an $x of before deliveries finds the
-key its copy was migrated to, ``delivery_items.legacy_key``), one without $x
+key its copy was migrated to, ``legacy_copies``), one without $x
 ``<001>|<ordinal of the 952>``. A copy that already has $i
 keeps it (and its $p); a number of ours found there is recorded as taken. With
 ``barcode = "accession"``, a $p in one of our formats is the copy's number: it is
@@ -285,7 +285,7 @@ class _Stage:
     def migrated(self, key: str) -> str:
         """The key a copy numbered before deliveries was given by migration 021."""
         row = self.book.store.query(
-            "SELECT item_key FROM delivery_items WHERE legacy_key = ?", (key,)
+            "SELECT item_key FROM legacy_copies WHERE legacy_key = ?", (key,)
         )
         return row[0][0] if row else key
 

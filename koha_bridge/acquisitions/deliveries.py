@@ -11,9 +11,11 @@ A delivery is found again, never duplicated:
 A copy's identity is (delivery, title, copy index): its accession item key is
 ``<001>|TQ<register number>|<copy>``, so a second delivery of the same titles, under the
 same file name and rows, gets new numbers, and converting a note again gets its own.
-The copies of a legacy delivery (numbered before deliveries existed, migration
-``021_delivery_item_keys``) are adopted by the first note of that file name whose
-titles, rows and copies are exactly theirs.
+A title's copies are 1..n, so a corrected note that has fewer copies of a title (or
+drops it) drops its copies n+1.. (``DeliveryRun.dropped``). The copies of a legacy
+delivery (numbered before deliveries existed, migration ``021_delivery_item_keys``)
+are adopted by the first note of that file name whose titles, rows and copies are
+exactly theirs.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from classification.assign import copy_key
 from koha_bridge.store import Store
 from marc.itemnote import DeliveryNote, document_text
 
@@ -111,6 +114,7 @@ class DeliveryRun:
     delivery: Delivery
     resolution: Resolution
     changes: list[str]
+    dropped: list[str]  # item keys of the copies a corrected note no longer has
 
 
 def open_delivery(
@@ -121,10 +125,10 @@ def open_delivery(
     *,
     today: date,
 ) -> DeliveryRun:
-    """Find (or create) the delivery of a conversion and record its files and titles.
+    """Find (or create) the delivery of a conversion and record its files.
 
     ``copies`` gives each copy as (record id, copy index, "sheet|row") for adopting a
-    legacy delivery.
+    legacy delivery. Its titles are recorded by ``record_delivery`` once numbered.
     """
     document = _short(facts.document, DOCUMENT_LENGTH)
     supplier = _short(facts.supplier, SUPPLIER_LENGTH)
@@ -154,6 +158,7 @@ def open_delivery(
             resolution = Resolution.ADOPTED
         stamp = datetime.now().isoformat(timespec="seconds")
         changes: list[str] = []
+        dropped: list[str] = []
         if row is None:
             resolution = Resolution.NEW
             register = conn.execute(
@@ -170,8 +175,7 @@ def open_delivery(
         else:
             delivery_id = int(row["id"])
             if resolution is Resolution.CORRECTED:
-                changes = _changes(conn, delivery_id, lines)
-            if resolution is Resolution.CORRECTED:
+                changes, dropped = _changes(conn, row, lines)
                 conn.execute(
                     "UPDATE deliveries SET supplier = COALESCE(?, supplier), content_hash = ?,"
                     " revision = revision + 1, updated_at = ? WHERE id = ?",
@@ -191,47 +195,38 @@ def open_delivery(
             " VALUES (?, ?, ?, ?)",
             [(delivery_id, f.name, f.sha256, f.size) for f in facts.files],
         )
+        delivery = _delivery(conn, delivery_id)
+    return DeliveryRun(delivery, resolution, changes, dropped)
+
+
+def record_delivery(
+    store: Store, run: DeliveryRun, lines: Sequence[tuple[TitleLine, Sequence[str]]]
+) -> list[str]:
+    """Record a delivery's titles with the accession numbers of their copies (in copy
+    order), and its totals. Returns the numbers of the copies ``run`` dropped."""
+    delivery_id = run.delivery.id
+    with store.atomic() as conn:
         conn.execute("DELETE FROM delivery_titles WHERE delivery_id = ?", (delivery_id,))
         conn.executemany(
-            "INSERT INTO delivery_titles (delivery_id, record_id, title, copies, price, value)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [(delivery_id, t.record_id, t.title, t.copies, t.price, t.value) for t in lines],
+            "INSERT INTO delivery_titles (delivery_id, record_id, title, copies, price, value,"
+            " accessions) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(delivery_id, t.record_id, t.title, t.copies, t.price, t.value, " ".join(numbers))
+             for t, numbers in lines],
         )
         conn.execute(
             "UPDATE deliveries SET titles = ?, copies = ?, value = ? WHERE id = ?",
-            (len(lines), sum(t.copies for t in lines), sum(t.value for t in lines),
+            (len(lines), sum(t.copies for t, _ in lines), sum(t.value for t, _ in lines),
              delivery_id),
         )
-        delivery = _delivery(conn, delivery_id)
-    return DeliveryRun(delivery, resolution, changes)
-
-
-def record_items(
-    store: Store, delivery: Delivery, items: Sequence[tuple[str, str, int, str | None, str]]
-) -> list[tuple[str, str | None]]:
-    """Record the copies of ``delivery`` as numbered: (item key, record id, copy index,
-    accession, "sheet|row") each. Returns (item key, accession) of the copies it had
-    before and has no more (a corrected note dropped them)."""
-    keys = {item[0] for item in items}
-    with store.atomic() as conn:
-        before = conn.execute(
-            "SELECT item_key, accession FROM delivery_items WHERE delivery_id = ?"
-            " AND state = 'current'", (delivery.id,),
-        ).fetchall()
-        gone = [(r[0], r[1]) for r in before if r[0] not in keys]
-        conn.executemany(
-            "UPDATE delivery_items SET state = 'removed' WHERE item_key = ?",
-            [(key,) for key, _ in gone],
-        )
-        conn.executemany(
-            "INSERT INTO delivery_items (item_key, delivery_id, record_id, copy_number,"
-            " accession, state, source) VALUES (?, ?, ?, ?, ?, 'current', ?)"
-            " ON CONFLICT (item_key) DO UPDATE SET accession = excluded.accession,"
-            " state = 'current', source = excluded.source",
-            [(key, delivery.id, rid, copy, accession, source)
-             for key, rid, copy, accession, source in items],
-        )
-    return gone
+        dropped: list[str] = []
+        for start in range(0, len(run.dropped), 900):
+            chunk = run.dropped[start:start + 900]
+            dropped += [r[0] for r in conn.execute(
+                "SELECT accession FROM accessions WHERE status = 'assigned' AND item_key IN"
+                f" ({', '.join('?' * len(chunk))})", chunk,
+            )]
+        run.delivery = _delivery(conn, delivery_id)
+    return dropped
 
 
 def list_deliveries(store: Store) -> list[tuple[Delivery, list[str]]]:
@@ -259,21 +254,14 @@ def find_deliveries(store: Store, document: str) -> list[Delivery]:
 def delivery_lines(store: Store, delivery: Delivery) -> list[tuple[TitleLine, list[str]]]:
     """The titles of a delivery with the accession numbers of their copies, in order."""
     with store.atomic() as conn:
-        numbers: dict[str, list[str]] = {}
-        for rid, accession in conn.execute(
-            "SELECT record_id, accession FROM delivery_items WHERE delivery_id = ?"
-            " AND state = 'current' AND accession IS NOT NULL ORDER BY copy_number",
-            (delivery.id,),
-        ):
-            numbers.setdefault(rid, []).append(accession)
-        lines = [
-            TitleLine(r["record_id"], r["title"], r["copies"], r["price"], r["value"])
+        return [
+            (TitleLine(r["record_id"], r["title"] or r["record_id"], r["copies"], r["price"],
+                       r["value"]), r["accessions"].split())
             for r in conn.execute(
                 "SELECT * FROM delivery_titles WHERE delivery_id = ? ORDER BY rowid",
                 (delivery.id,),
             )
         ]
-    return [(line, numbers.get(line.record_id, [])) for line in lines]
 
 
 def _short(text: str | None, limit: int) -> str | None:
@@ -304,10 +292,9 @@ def _delivery(conn: sqlite3.Connection, delivery_id: int) -> Delivery:
 
 
 def _accessions(conn: sqlite3.Connection, delivery_id: int) -> list[str]:
-    return [r[0] for r in conn.execute(
-        "SELECT accession FROM delivery_items WHERE delivery_id = ? AND state = 'current'"
-        " AND accession IS NOT NULL", (delivery_id,),
-    )]
+    return [n for r in conn.execute(
+        "SELECT accessions FROM delivery_titles WHERE delivery_id = ?", (delivery_id,)
+    ) for n in r[0].split()]
 
 
 def _legacy(
@@ -323,8 +310,8 @@ def _legacy(
             continue
         have = sorted(
             (r[0], r[1], r[2]) for r in conn.execute(
-                "SELECT record_id, copy_number, source FROM delivery_items"
-                " WHERE delivery_id = ? AND state = 'current'", (row["id"],),
+                "SELECT record_id, copy_number, source FROM legacy_copies"
+                " WHERE delivery_id = ?", (row["id"],),
             )
         )
         if have == wanted:
@@ -332,14 +319,22 @@ def _legacy(
     return None
 
 
-def _changes(conn: sqlite3.Connection, delivery_id: int, lines: Sequence[TitleLine]) -> list[str]:
-    """What a corrected note changed, title by title, in Vietnamese."""
+def _changes(
+    conn: sqlite3.Connection, row: sqlite3.Row, lines: Sequence[TitleLine]
+) -> tuple[list[str], list[str]]:
+    """What a corrected note changed, title by title (Vietnamese), and the item keys of
+    the copies it dropped."""
     before = {
         r["record_id"]: TitleLine(r["record_id"], r["title"], r["copies"], r["price"], r["value"])
         for r in conn.execute("SELECT * FROM delivery_titles WHERE delivery_id = ?",
-                              (delivery_id,))
+                              (row["id"],))
     }
     now = {line.record_id: line for line in lines}
+    dropped = [
+        copy_key(rid, row["register_number"], copy)
+        for rid, old in before.items()
+        for copy in range((now[rid].copies if rid in now else 0) + 1, old.copies + 1)
+    ]
     changes: list[str] = []
     for rid, line in now.items():
         old = before.get(rid)
@@ -353,4 +348,4 @@ def _changes(conn: sqlite3.Connection, delivery_id: int, lines: Sequence[TitleLi
     for rid, old in before.items():
         if rid not in now:
             changes.append(f'bỏ nhan đề "{old.title}" ({old.copies} bản)')
-    return changes
+    return changes, dropped

@@ -24,7 +24,7 @@ from koha_bridge.acquisitions.deliveries import (
     DeliveryRun,
     TitleLine,
     open_delivery,
-    record_items,
+    record_delivery,
 )
 from koha_bridge.config import Config
 from koha_bridge.exceptions import FatalInputError
@@ -192,40 +192,32 @@ def records(
 
 
 def _open(store: Store, conversion: Conversion, today: date) -> DeliveryRun:
-    lines: list[TitleLine] = []
-    copies: list[tuple[str, int, str]] = []
-    for title in conversion.titles:
-        rid = record_id(title)
-        prices = [c.price for c in title.copies]
-        lines.append(TitleLine(rid, title.book.title, len(title.copies), title.book.price,
-                               sum(p for p in prices if p is not None)))
-        copies += [(rid, c.copy_number, _where(c.source)) for c in title.copies]
+    lines = [_line(title) for title in conversion.titles]
+    copies = [
+        (line.record_id, c.copy_number, f"{c.source.sheet or ''}|{c.source.row}")
+        for line, title in zip(lines, conversion.titles, strict=True)
+        for c in title.copies
+    ]
     return open_delivery(store, conversion.facts, lines, copies, today=today)
 
 
-def _where(source: SourceRef) -> str:
-    return f"{source.sheet or ''}|{source.row}"
+def _line(title: Title) -> TitleLine:
+    """A title as its delivery records it: copies, price, value (Σ of the copies' prices)."""
+    value = sum(c.price for c in title.copies if c.price is not None)
+    return TitleLine(record_id(title), title.book.title, len(title.copies), title.book.price,
+                     value)
 
 
 def _record_copies(store: Store, config: Config, conversion: Conversion, run: DeliveryRun) -> None:
-    """Record the delivery's copies; void the numbers of copies a corrected note dropped."""
-    from classification.assign import copy_key
-
-    register = run.delivery.register_number
-    items = [
-        (copy_key(rid, register, c.copy_number), rid, c.copy_number, c.accession,
-         _where(c.source))
-        for title in conversion.titles
-        for rid in (record_id(title),)
-        for c in title.copies
-    ]
-    gone = record_items(store, run.delivery, items)
-    numbers = [accession for _, accession in gone if accession]
+    """Record the delivery's titles and numbers; void the numbers of dropped copies."""
+    lines = [(_line(title), [c.accession for c in title.copies if c.accession])
+             for title in conversion.titles]
+    numbers = record_delivery(store, run, lines)
     if numbers and config.accession.enabled:
         from classification.accession import AccessionBook
 
         book = AccessionBook(store, config)
-        reason = f"phiếu TQ {register} sửa lại: bản không còn trong phiếu"
+        reason = f"phiếu TQ {run.delivery.register_number} sửa lại: bản không còn trong phiếu"
         for number in numbers:
             book.void(number, reason)
     conversion.voided = numbers

@@ -32,8 +32,8 @@ _OLD_KEY = re.compile(
 def _delivery_item_keys(conn: sqlite3.Connection) -> None:
     """Copies numbered before deliveries existed become copies of one legacy delivery per
     file name (in order of first numbering, each with its register number); their item
-    keys take the new form ``<001>|TQ<register number>|<copy>``, the old key is kept in
-    ``delivery_items.legacy_key`` so that old MARC files still find their copies."""
+    keys take the new form ``<001>|TQ<register number>|<copy>``; ``legacy_copies`` keeps
+    the old key (so that old MARC files still find their copies) and each copy's row."""
     rows = conn.execute(
         "SELECT id, item_key, record_id, accession, created_at FROM accessions"
         " WHERE status = 'assigned' AND item_key LIKE '%|koha-bridge: %' ORDER BY id"
@@ -57,17 +57,24 @@ def _delivery_item_keys(conn: sqlite3.Connection) -> None:
         delivery, register = deliveries[file]
         new_key = f"{match['rid']}|TQ{register}|{match['copy']}"
         conn.execute("UPDATE accessions SET item_key = ? WHERE id = ?", (new_key, row_id))
+        rid = record_id or match["rid"]
         conn.execute(
-            "INSERT INTO delivery_items (item_key, delivery_id, record_id, copy_number,"
-            " accession, state, source, legacy_key) VALUES (?, ?, ?, ?, ?, 'current', ?, ?)",
-            (new_key, delivery, record_id or match["rid"], int(match["copy"]), accession,
-             f"{match['sheet'] or ''}|{match['row']}", key),
+            "INSERT INTO legacy_copies (legacy_key, item_key, delivery_id, record_id,"
+            " copy_number, source) VALUES (?, ?, ?, ?, ?, ?)",
+            (key, new_key, delivery, rid, int(match["copy"]),
+             f"{match['sheet'] or ''}|{match['row']}"),
+        )
+        conn.execute(
+            "INSERT INTO delivery_titles (delivery_id, record_id, title, copies, value,"
+            " accessions) VALUES (?, ?, '', 1, 0, ?) ON CONFLICT (delivery_id, record_id)"
+            " DO UPDATE SET copies = copies + 1, accessions = accessions || ' ' || ?",
+            (delivery, rid, accession, accession),
         )
     conn.execute(
         "UPDATE deliveries SET"
-        " copies = (SELECT count(*) FROM delivery_items i WHERE i.delivery_id = deliveries.id),"
-        " titles = (SELECT count(DISTINCT record_id) FROM delivery_items i"
-        " WHERE i.delivery_id = deliveries.id) WHERE legacy_file IS NOT NULL"
+        " copies = (SELECT sum(copies) FROM delivery_titles t WHERE t.delivery_id = deliveries.id),"
+        " titles = (SELECT count(*) FROM delivery_titles t WHERE t.delivery_id = deliveries.id)"
+        " WHERE legacy_file IS NOT NULL"
     )
 
 
@@ -354,19 +361,18 @@ MIGRATIONS: list[tuple[str, Migration]] = [
                 copies INTEGER NOT NULL,
                 price INTEGER,
                 value INTEGER NOT NULL,
+                accessions TEXT NOT NULL DEFAULT '',
                 PRIMARY KEY (delivery_id, record_id)
             );
-            CREATE TABLE delivery_items (
-                item_key TEXT PRIMARY KEY,
+            CREATE TABLE legacy_copies (
+                legacy_key TEXT PRIMARY KEY,
+                item_key TEXT NOT NULL,
                 delivery_id INTEGER NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
                 record_id TEXT NOT NULL,
                 copy_number INTEGER NOT NULL,
-                accession TEXT,
-                state TEXT NOT NULL CHECK (state IN ('current', 'removed')),
-                source TEXT,
-                legacy_key TEXT UNIQUE
+                source TEXT NOT NULL
             );
-            CREATE INDEX delivery_items_delivery ON delivery_items (delivery_id, state)
+            CREATE INDEX legacy_copies_delivery ON legacy_copies (delivery_id)
             """
         ),
     ),
