@@ -2,7 +2,8 @@
 
 A supplier's note (phiếu giao hàng, hoá đơn, biên bản giao nhận) opens with the
 supplier's company line, the document number (``Số chứng từ: 131/PGH``, ``Số phiếu``,
-``Số:``, ``Hóa đơn số``) and the date (``Ngày 02/10/2025``, ``Ngày 15 tháng 9 năm
+``Số:`` but not ``Mẫu số:``, ``Mã số:``, ``Hợp đồng số:``, ``Tài khoản số:``, ``Hóa đơn
+số``) and the date (``Ngày 02/10/2025``, ``Ngày 15 tháng 9 năm
 2025``); a label and its value may share a cell or sit in neighbouring cells. The
 signature block below the table often repeats the date (``Hà Nội, ngày … tháng … năm
 …``): it is read when the header block gives none. A blank form (``Ngày … tháng …``)
@@ -24,7 +25,9 @@ FOOTER_SCAN_ROWS = 15
 _DOCUMENT = re.compile(
     r"(?i)(?:số\s+chứng\s+từ|số\s+phiếu|số\s+hoá\s+đơn|số\s+hóa\s+đơn|hoá\s+đơn\s+số"
     r"|hóa\s+đơn\s+số|phiếu\s+(?:giao\s+hàng|xuất\s+kho|giao\s+sách|nhập\s+kho|xuất)\s+số"
-    r"|^\s*số(?=\s*(?::|no\.)))\s*(?::|\.|no\.?)?\s*(?P<value>[A-Za-z0-9][\w./\\-]*)?(?P<after>.*)"
+    r"|(?:^|(?<=\s))(?<!mẫu\s)(?<!mã\s)(?<!khoản\s)(?<!đồng\s)(?<!định\s)(?<!thoại\s)"
+    r"số(?=\s*(?::|no\.)))"
+    r"\s*(?::|\.|no\.?)?\s*(?P<value>[A-Za-z0-9][\w./\\-]*)?(?P<after>.*)"
 )
 _DATES = (
     re.compile(r"(?i)ngày(?P<label>\s+[^\W\d]+(?:\s+[^\W\d]+)?)?\s*:?\s*(?P<d>\d{1,2})\s*[/.-]"

@@ -28,6 +28,9 @@ TABLE = [["STT", "Tên sách", "Số lượng"], [1, "Toán 6", 2]]
         ([["Mã số thuế: 0101234567"], ["Số tài khoản: 12345"], ["Ngày … tháng … năm …"]],
          None, None),
         ([["Ngày 31/02/2025"]], None, None),  # not a date
+        ([["PHIẾU XUẤT KHO   Số: PX0042", "Ngày 07/10/2025"]], "PX0042", dt.date(2025, 10, 7)),
+        ([["Mẫu số: 02-VT"], ["Hợp đồng số: 125/2025/HĐMB"], ["Tài khoản số: 0011"],
+          ["Mã số: 0101234567"]], None, None),
     ],
 )
 def test_document_and_date_variants(
