@@ -45,6 +45,7 @@ class RequestRecord:
     body: bytes
     status: int | None
     at: float = field(default_factory=time.time)
+    fault: str | None = None  # "burst" (answered by the fault layer) or "dropped"
 
 
 @dataclass(frozen=True)
@@ -108,10 +109,11 @@ class Engine:
 
     # -- bookkeeping -----------------------------------------------------------------
 
-    def _log(self, req: Request, status: int | None) -> None:
+    def _log(self, req: Request, status: int | None, fault: str | None = None) -> None:
         if not self.log_requests:
             return
-        record = RequestRecord(req.method, req.path, req.query, req.headers, req.body, status)
+        record = RequestRecord(req.method, req.path, req.query, req.headers, req.body, status,
+                               fault=fault)
         with self._lock:
             self.requests.append(record)
 
@@ -135,7 +137,7 @@ class Engine:
         if delay:
             time.sleep(delay)  # outside every lock
         if server.dead:
-            self._drop(handler, req)
+            self._drop(handler, req, None)
             return
         burst = self.faults.take_burst(req.method, req.path)
         if burst is not None:
@@ -147,20 +149,21 @@ class Engine:
         else:
             resp = self.dispatch(req, handler.path)
         crash = self.faults.count_request()
-        if (burst is None and self.faults.take_drop(req.method, req.path, resp.status)) or (
-                server.dead):
-            self._drop(handler, req)
+        dropped = burst is None and self.faults.take_drop(req.method, req.path, resp.status)
+        if dropped or server.dead:
+            self._drop(handler, req, "dropped" if dropped else None)
         else:
             if crash:
                 server.dead = True
-            self._log(req, resp.status)  # before the client can see the answer
+            # logged before the client can see the answer
+            self._log(req, resp.status, "burst" if burst is not None else None)
             self._send(handler, req, resp)
         if crash and self.on_crash is not None:
             self.on_crash(server)
 
-    def _drop(self, handler: BaseHTTPRequestHandler, req: Request) -> None:
+    def _drop(self, handler: BaseHTTPRequestHandler, req: Request, fault: str | None) -> None:
         handler.close_connection = True
-        self._log(req, None)
+        self._log(req, None, fault)
 
     def _send(self, handler: BaseHTTPRequestHandler, req: Request, resp: Response) -> None:
         headers = list(resp.headers)
