@@ -12,9 +12,12 @@ from requests.adapters import HTTPAdapter
 from cli.common import AppContext, counter, echo, pass_app, warn, warn_rejected
 from koha_bridge.api import KohaApi, item_from_952
 from koha_bridge.client import KohaClient
+from koha_bridge.codes import KohaCodes
 from koha_bridge.config import Config
+from koha_bridge.exceptions import PreflightError
 from koha_bridge.journal import Journal
 from koha_bridge.push import Pusher, plan_push, refresh_index
+from koha_bridge.push_preflight import preflight
 from koha_bridge.push_report import outcome_lines, plan_lines, write_push_report
 from marc.pipeline import load_records
 
@@ -28,6 +31,9 @@ from marc.pipeline import load_records
               help="Báo cáo XLSX (mặc định <nguồn>-koha.xlsx).")
 @click.option("--refresh-index", "refresh", is_flag=True,
               help="Đọc lại toàn bộ danh sách biểu ghi của Koha vào chỉ mục cục bộ trước.")
+@click.option("--library", metavar="MÃ",
+              help="Đẩy vào thư viện Koha này dù khác [school] library_id "
+                   "(952 $a/$b của các bản phải là mã này).")
 @pass_app
 def push(
     app: AppContext,
@@ -36,12 +42,15 @@ def push(
     workers: int,
     report: Path | None,
     refresh: bool,
+    library: str | None,
 ) -> None:
     """Đẩy biểu ghi (.mrc, MARCXML, hoặc một danh sách sách) và các bản lên Koha.
 
-    Chạy lại lệnh sau khi bị ngắt là an toàn: những gì đã tạo trong Koha không bị tạo
-    lần nữa. Mã thoát: 0 xong hết; 1 có bản lỗi hoặc xung đột; 4 không kết nối được
-    Koha hoặc Koha từ chối đăng nhập.
+    Trước khi ghi, lệnh kiểm tra rằng Koha có đủ mã thư viện, kiểu tài liệu, bộ sưu
+    tập và vị trí kho mà các bản dùng. Chạy lại lệnh sau khi bị ngắt là an toàn: những
+    gì đã tạo trong Koha không bị tạo lần nữa. Mã thoát: 0 xong hết; 1 có bản lỗi hoặc
+    xung đột; 2 Koha thiếu mã hoặc bản thuộc thư viện khác (chưa ghi gì); 4 không kết
+    nối được Koha hoặc Koha từ chối đăng nhập.
     """
     report = report or source.with_name(f"{source.stem}-koha.xlsx")
     api = KohaApi(make_client(app.config, workers))
@@ -52,6 +61,9 @@ def push(
             echo(app, f"Chỉ mục cục bộ: {count} biểu ghi từ Koha")
         records, rejected = load_records(source, app.config, store=store)
         warn_rejected(rejected)
+        problems = preflight(records, app.config, KohaCodes(api), library=library)
+        if problems:
+            raise PreflightError([(p.message, p.fix) for p in problems])
         plan = plan_push(records, api, journal, item_from_952, workers=workers)
         if dry_run:
             write_push_report(plan, report, planned=True)

@@ -24,7 +24,7 @@ from tests.fakekoha import routes_biblios, routes_items, routes_patrons, routes_
 from tests.fakekoha.engine import Engine, RequestRecord
 from tests.fakekoha.faults import Faults
 from tests.fakekoha.routes_auth import AuthSettings, expire_tokens, token_route
-from tests.fakekoha.state import Doc, State
+from tests.fakekoha.state import Doc, State, library
 from tests.fakekoha.web import API, Response
 from tests.support.kohaspec import KohaSpec
 
@@ -298,6 +298,21 @@ class FakeKoha:
         if isinstance(result, Response):
             raise ValueError(result.body.decode("utf-8"))
         return result
+
+    def add_library(self, library_id: str, name: str) -> None:
+        self.state.put("library", library(library_id, name))
+
+    def remove_code(self, list_name: str, code: str) -> None:
+        """Delete a library (``"library"``), an item type (``"item_type"``) or an
+        authorised value (``"CCODE"``, ``"LOC"`` …), to play a Koha set up otherwise."""
+        if list_name in ("library", "item_type"):
+            assert self.state.delete(list_name, code) is not None, (list_name, code)
+            return
+        found = [av for av in self.state.all("authorised_value")
+                 if av["category_name"] == list_name and av["value"] == code]
+        assert found, (list_name, code)
+        for av in found:
+            self.state.delete("authorised_value", av["authorised_value_id"])
 
     def seed_checkout(self, patron_id: int, item_id: int, **options: Any) -> Doc:
         """A current checkout, or a returned one with ``checked_in=True``; options:
