@@ -78,23 +78,26 @@ class KohaCodes:
 
     def __init__(self, api: KohaApi) -> None:
         self.api = api
-        self._known: dict[Kind, frozenset[str]] = {}
+        self._known: dict[Kind, dict[str, str]] = {}
 
-    def known(self, kind: Kind) -> frozenset[str]:
+    def known(self, kind: Kind) -> dict[str, str]:
+        """Koha's codes of one kind, each with its name."""
         if kind not in self._known:
-            self._known[kind] = frozenset(self._fetch(kind))
+            self._known[kind] = dict(self._fetch(kind))
         return self._known[kind]
 
-    def _fetch(self, kind: Kind) -> Iterable[str]:
+    def _fetch(self, kind: Kind) -> Iterable[tuple[str, str]]:
         if kind == "library":
-            return (str(row.get("library_id")) for row in self.api.libraries())
+            return ((str(r.get("library_id")), str(r.get("name") or ""))
+                    for r in self.api.libraries())
         if kind == "item_type":
-            return (str(row.get("item_type_id")) for row in self.api.item_types())
+            return ((str(r.get("item_type_id")), str(r.get("description") or ""))
+                    for r in self.api.item_types())
         try:
             rows = self.api.authorised_values(AUTHORISED_CATEGORY[kind])
         except KohaNotFoundError:  # the category itself is missing: no value is known
             return ()
-        return (str(row.get("value")) for row in rows)
+        return ((str(r.get("value")), str(r.get("description") or "")) for r in rows)
 
 
 def missing_codes(uses: Iterable[CodeUse], codes: KohaCodes) -> list[MissingCode]:

@@ -124,3 +124,22 @@ def test_a_code_only_the_source_uses_is_fixed_in_the_source(
     problems = preflight([record], config, KohaCodes(KohaApi(client_for(fake_koha))))
     assert [p.message for p in problems] == [expected]
     assert problems[0].fix.startswith(f"Sửa mã {value} trong tệp nguồn, hoặc tạo")
+
+
+def test_koha_check_names_the_same_codes(fake_koha: FakeKoha, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cli.main import cli
+    from tests.push.test_cli_push import config_file
+
+    fake_koha.remove_code("library", "MAU")
+    fake_koha.remove_code("CCODE", "TK")
+    result = CliRunner().invoke(cli, ["--config", str(config_file(tmp_path)), "koha", "check"],
+                                env=env_for(fake_koha))
+    assert result.exit_code == 4, result.output
+    assert "✗ Thư viện: Koha không có thư viện mã MAU (dùng ở [school] library_id)" in (
+        result.stderr)
+    assert ("✗ Bộ sưu tập: Koha không có bộ sưu tập (CCODE) mã TK (dùng ở [categories.TK] "
+            "collection)") in result.stderr
+    assert "✓ Kiểu tài liệu: Koha có đủ: BTC (Báo, tạp chí)" in result.stdout
+    fake_koha.assert_clean()
