@@ -22,13 +22,13 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from koha_bridge.api import KohaApi
-from koha_bridge.auth import BasicAuth, OAuth2ClientCredentials, auth_from_credentials
-from koha_bridge.check import check_koha
-from koha_bridge.client import KohaClient
 from koha_bridge.config import Config, KohaConfig
-from koha_bridge.credentials import Credentials, load_credentials, read_secrets_file
 from koha_bridge.exceptions import ConfigError, KohaAuthError, KohaError
+from koha_bridge.koha.api import KohaApi
+from koha_bridge.koha.auth import BasicAuth, OAuth2ClientCredentials, auth_from_credentials
+from koha_bridge.koha.check import check_koha
+from koha_bridge.koha.client import KohaClient
+from koha_bridge.koha.credentials import Credentials, load_credentials, read_secrets_file
 
 CLIENT_ID = "bridge-client-7f3a"
 GOOD_SECRET = "s3cr3t-GOOD-9d1e47"
@@ -160,6 +160,11 @@ class FakeKoha(BaseHTTPRequestHandler):
             return self._send(401, {"error": "Authentication failure.", "sent": auth})
         if self.path.startswith("/api/v1/libraries/MAU"):
             return self._send(200, {"library_id": "MAU", "name": "Trường THCS Mẫu"})
+        if self.path.startswith("/api/v1/libraries?"):
+            return self._send(200, [{"library_id": "MAU", "name": "Trường THCS Mẫu"}])
+        if self.path.startswith("/api/v1/authorised_value_categories/CCODE/"):
+            codes = ["SGK", "NV", "TK", "TN", "BTC", "TL"]
+            return self._send(200, [{"category_name": "CCODE", "value": c} for c in codes])
         if self.path.startswith("/api/v1/item_types"):
             codes = ["SGK", "SNV", "STK", "STN", "BTC", "TL"]
             return self._send(200, [{"item_type_id": c} for c in codes])

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from pymarc import Record
 
-from koha_bridge.api import KohaApi, item_from_952
-from koha_bridge.codes import KohaCodes
 from koha_bridge.config import Config, SchoolConfig
 from koha_bridge.exceptions import KohaTransientError
-from koha_bridge.journal import Journal
-from koha_bridge.push import Pusher, plan_push
-from koha_bridge.push_preflight import preflight
+from koha_bridge.koha.api import KohaApi, item_from_952
+from koha_bridge.koha.codes import KohaCodes
+from koha_bridge.push.preflight import preflight
+from koha_bridge.push.run import Pusher, plan_push
+from koha_bridge.store.journal import Journal
 from tests.fakekoha import FakeKoha
 from tests.push.conftest import book, books, client_for, write_mrc
 from tests.push.test_cli_push import env_for, run
