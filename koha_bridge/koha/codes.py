@@ -32,6 +32,7 @@ KOHA_MENU: dict[Kind, str] = {
     "collection": "Quản trị › Giá trị định sẵn › CCODE",
     "location": "Quản trị › Giá trị định sẵn › LOC",
 }
+SHOWN_KNOWN = 12  # Koha's codes listed in a fix, at most
 AUTHORISED_CATEGORY: dict[Kind, str] = {"collection": "CCODE", "location": "LOC"}
 CATEGORY_KEY: dict[Kind, str] = {
     "item_type": "item_type", "collection": "collection", "location": "location",
@@ -54,6 +55,7 @@ class MissingCode:
     kind: Kind
     code: str
     where: tuple[str, ...]
+    known: tuple[str, ...] = ()  # the codes of this kind Koha has
 
     @property
     def message(self) -> str:
@@ -69,6 +71,10 @@ class MissingCode:
             change = f"Sửa mã đưa cho {' và '.join(options)}"
         else:
             change = f"Sửa mã {self.code} trong tệp nguồn"
+        if self.known:
+            shown = ", ".join(self.known[:SHOWN_KNOWN])
+            more = " …" if len(self.known) > SHOWN_KNOWN else ""
+            change += f" (Koha có: {shown}{more})"
         return (f"{change}, hoặc tạo {KIND_VI[self.kind]} {self.code} trong "
                 f"Koha ({KOHA_MENU[self.kind]})")
 
@@ -113,8 +119,8 @@ def missing_codes(uses: Iterable[CodeUse], codes: KohaCodes) -> list[MissingCode
         if not wanted:
             continue
         known = codes.known(kind)
-        found += [MissingCode(kind, code, tuple(where)) for code, where in wanted
-                  if code not in known]
+        found += [MissingCode(kind, code, tuple(where), tuple(sorted(known)))
+                  for code, where in wanted if code not in known]
     return found
 
 

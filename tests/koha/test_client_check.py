@@ -89,8 +89,9 @@ def test_missing_item_type(mock: Any) -> None:
     (problem,) = problems(run())
     assert problem.message == (
         "Koha không có kiểu tài liệu mã STK (dùng ở [categories.TK] item_type)")
-    assert problem.fix == ("Sửa [categories.TK] item_type trong tệp cấu hình, hoặc tạo kiểu "
-                           "tài liệu STK trong Koha (Quản trị › Kiểu tài liệu)")
+    assert problem.fix == ("Sửa [categories.TK] item_type trong tệp cấu hình (Koha có: BTC, "
+                           "SGK, SNV, STN, TL), hoặc tạo kiểu tài liệu STK trong Koha "
+                           "(Quản trị › Kiểu tài liệu)")
 
 
 def test_missing_collection_and_location(mock: Any) -> None:
@@ -115,8 +116,8 @@ def test_missing_library(mock: Any) -> None:
     koha(mock, library_status=404)
     (problem,) = problems(run())
     assert problem.message == "Koha không có thư viện mã MAU (dùng ở [school] library_id)"
-    assert problem.fix == ("Sửa [school] library_id trong tệp cấu hình, hoặc tạo thư viện MAU "
-                           "trong Koha (Quản trị › Thư viện)")
+    assert problem.fix == ("Sửa [school] library_id trong tệp cấu hình (Koha có: LQD), hoặc "
+                           "tạo thư viện MAU trong Koha (Quản trị › Thư viện)")
 
 
 def test_missing_patron_category(mock: Any) -> None:

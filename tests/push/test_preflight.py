@@ -60,7 +60,7 @@ def test_push_refuses_before_writing_and_names_each_missing_code(
     assert "chưa gửi gì lên Koha, cần sửa 3 vấn đề trước" in out
     assert ("Koha không có thư viện mã MAU (dùng ở [school] library_id, 952 $a (10 bản), "
             "952 $b (10 bản))") in out
-    assert "Sửa [school] library_id trong tệp cấu hình" in out
+    assert "Sửa [school] library_id trong tệp cấu hình (Koha có: LQD), hoặc tạo" in out
     assert "Koha không có kiểu tài liệu mã STK" in out
     assert "Sửa [categories.TK] item_type trong tệp cấu hình" in out
     assert "Koha không có bộ sưu tập (CCODE) mã TK" in out
@@ -123,7 +123,7 @@ def test_a_code_only_the_source_uses_is_fixed_in_the_source(
     config = Config(school=SchoolConfig(library_id="MAU"))
     problems = preflight([record], config, KohaCodes(KohaApi(client_for(fake_koha))))
     assert [p.message for p in problems] == [expected]
-    assert problems[0].fix.startswith(f"Sửa mã {value} trong tệp nguồn, hoặc tạo")
+    assert problems[0].fix.startswith(f"Sửa mã {value} trong tệp nguồn (Koha có: ")
 
 
 def test_koha_check_names_the_same_codes(fake_koha: FakeKoha, tmp_path: Path) -> None:
