@@ -72,12 +72,16 @@ def op_info(spec: KohaSpec, route: Route) -> _OpInfo:
     )
 
 
-def _read_body(handler: BaseHTTPRequestHandler) -> bytes:
-    """The request body, by Content-Length or chunked transfer coding."""
+def _read_body(handler: BaseHTTPRequestHandler) -> bytes | None:
+    """The request body, by Content-Length or chunked transfer coding; None when the
+    client went away before sending all of it (a web server never hands that on)."""
     if "chunked" in handler.headers.get("Transfer-Encoding", "").lower():
         chunks: list[bytes] = []
         while True:
-            size = int(handler.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            line = handler.rfile.readline()
+            if not line:
+                return None
+            size = int(line.split(b";")[0].strip() or b"0", 16)
             if size == 0:
                 while handler.rfile.readline().strip():  # trailers
                     pass
@@ -85,7 +89,8 @@ def _read_body(handler: BaseHTTPRequestHandler) -> bytes:
             chunks.append(handler.rfile.read(size))
             handler.rfile.readline()
     length = int(handler.headers.get("Content-Length") or 0)
-    return handler.rfile.read(length) if length else b""
+    body = handler.rfile.read(length) if length else b""
+    return body if len(body) == length else None
 
 
 class Engine:
@@ -125,6 +130,9 @@ class Engine:
 
     def serve(self, handler: BaseHTTPRequestHandler) -> None:
         body = _read_body(handler)
+        if body is None:  # e.g. the client was killed mid-request
+            handler.close_connection = True
+            return
         split = urlsplit(handler.path)
         server: Any = handler.server
         req = Request(

@@ -157,3 +157,21 @@ def test_random_rates_are_seeded_and_marked_in_the_log(tmp_path: pytest.TempPath
 
     first = run(3)
     assert first == run(3) and first != run(4)
+
+
+def test_a_request_cut_short_by_its_client_is_not_handled(fake_koha: FakeKoha) -> None:
+    """A client killed mid-send: Koha's web server never sees a request, nor does the fake."""
+    import socket
+
+    biblio_id = fake_koha.add_biblio_marc(make_record("Bị cắt giữa chừng"))
+    body = b'{"external_id": "CUT1", "home_library_id": "MAU"}'
+    head = (f"POST /api/v1/biblios/{biblio_id}/items HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {token(fake_koha)}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    fake_koha.clear_requests()
+    with socket.create_connection(("127.0.0.1", fake_koha.port), timeout=5) as sock:
+        sock.sendall(head + body[:10])
+        sock.shutdown(socket.SHUT_WR)
+        assert sock.recv(100) == b""  # closed without an answer
+    assert fake_koha.requests == [] and fake_koha.items() == []
+    fake_koha.assert_clean()
