@@ -12,7 +12,7 @@ from typing import Any
 from koha_bridge.patrons.apply import ApplyOutcome
 from koha_bridge.patrons.model import Kind
 from koha_bridge.patrons.plan import Change, Held, SyncPlan
-from koha_bridge.xlsx import Table, lines_sheet, workbook
+from koha_bridge.reports.xlsx import Table, lines_sheet, workbook
 
 FIELDS_VI = {
     "surname": "Họ và tên đệm", "firstname": "Tên", "category_id": "Hạng bạn đọc",

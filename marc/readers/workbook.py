@@ -8,7 +8,7 @@ from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
-from koha_bridge.exceptions import FatalInputError
+from marc.errors import FatalInputError
 from marc.readers.table import CategoryMatcher, SheetResult, read_table
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})

@@ -118,6 +118,113 @@ MIGRATIONS: list[tuple[str, Migration]] = [
         ),
     ),
     (
+        "010_koha_mirror",
+        _script(
+            """
+            CREATE TABLE koha_libraries (
+                library_id TEXT PRIMARY KEY,
+                name TEXT,
+                pulled_at TEXT NOT NULL
+            );
+            CREATE TABLE koha_item_types (
+                item_type_id TEXT PRIMARY KEY,
+                description TEXT,
+                pulled_at TEXT NOT NULL
+            );
+            CREATE TABLE koha_patron_categories (
+                category_id TEXT PRIMARY KEY,
+                name TEXT,
+                category_type TEXT,
+                pulled_at TEXT NOT NULL
+            );
+            ALTER TABLE koha_biblios ADD COLUMN responsibility TEXT;
+            ALTER TABLE koha_biblios ADD COLUMN author TEXT;
+            ALTER TABLE koha_biblios ADD COLUMN publisher TEXT;
+            ALTER TABLE koha_biblios ADD COLUMN place TEXT;
+            ALTER TABLE koha_biblios ADD COLUMN year TEXT;
+            ALTER TABLE koha_biblios ADD COLUMN edition TEXT;
+            ALTER TABLE koha_biblios ADD COLUMN class_number TEXT;
+            ALTER TABLE koha_biblios ADD COLUMN language TEXT;
+            ALTER TABLE koha_biblios ADD COLUMN subject TEXT;
+            ALTER TABLE koha_biblios ADD COLUMN grade TEXT;
+            ALTER TABLE koha_biblios ADD COLUMN series TEXT;
+            ALTER TABLE koha_biblios ADD COLUMN timestamp TEXT;
+            CREATE TABLE koha_items (
+                item_id INTEGER PRIMARY KEY,
+                biblio_id INTEGER NOT NULL,
+                home_library_id TEXT,
+                holding_library_id TEXT,
+                item_type_id TEXT,
+                collection_code TEXT,
+                location TEXT,
+                external_id TEXT,
+                inventory_number TEXT,
+                callnumber TEXT,
+                acquisition_date TEXT,
+                acquisition_source TEXT,
+                internal_notes TEXT,
+                purchase_price REAL,
+                replacement_price REAL,
+                copy_number TEXT,
+                not_for_loan_status INTEGER,
+                withdrawn INTEGER NOT NULL DEFAULT 0,
+                withdrawn_date TEXT,
+                lost_status INTEGER NOT NULL DEFAULT 0,
+                lost_date TEXT,
+                damaged_status INTEGER NOT NULL DEFAULT 0,
+                last_seen_date TEXT,
+                checked_out_date TEXT,
+                timestamp TEXT,
+                pulled_at TEXT NOT NULL
+            );
+            CREATE INDEX koha_items_library ON koha_items (home_library_id, acquisition_date);
+            CREATE INDEX koha_items_biblio ON koha_items (biblio_id);
+            CREATE INDEX koha_items_barcode ON koha_items (external_id);
+            CREATE INDEX koha_items_inventory ON koha_items (inventory_number);
+            CREATE TABLE koha_patrons (
+                patron_id INTEGER PRIMARY KEY,
+                cardnumber TEXT,
+                surname TEXT,
+                firstname TEXT,
+                category_id TEXT,
+                library_id TEXT,
+                statistics_1 TEXT,
+                statistics_2 TEXT,
+                date_enrolled TEXT,
+                expiry_date TEXT,
+                date_of_birth TEXT,
+                gender TEXT,
+                updated_on TEXT,
+                pulled_at TEXT NOT NULL
+            );
+            CREATE INDEX koha_patrons_library ON koha_patrons (library_id, category_id);
+            CREATE INDEX koha_patrons_card ON koha_patrons (cardnumber);
+            CREATE TABLE koha_checkouts (
+                checkout_id INTEGER PRIMARY KEY,
+                patron_id INTEGER,
+                item_id INTEGER,
+                library_id TEXT,
+                checkout_date TEXT,
+                due_date TEXT,
+                checkin_date TEXT,
+                renewals_count INTEGER,
+                timestamp TEXT,
+                pulled_at TEXT NOT NULL
+            );
+            CREATE INDEX koha_checkouts_library ON koha_checkouts (library_id, checkout_date);
+            CREATE INDEX koha_checkouts_patron ON koha_checkouts (patron_id);
+            CREATE INDEX koha_checkouts_item ON koha_checkouts (item_id);
+            CREATE TABLE pull_state (
+                resource TEXT PRIMARY KEY,
+                high_water TEXT,
+                last_full_at TEXT,
+                last_pull_at TEXT,
+                rows INTEGER NOT NULL DEFAULT 0
+            )
+            """
+        ),
+    ),
+    (
         "080_patron_sync_journal",
         _script(
             """
