@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import pymarc
 from pymarc import Record
 
-from koha_bridge.matching import isbn_key, record_facts
+from koha_bridge.push.matching import isbn_key, record_facts
 
 _YEAR = re.compile(r"\d{4}")
 _GRADE = re.compile(r"(?i)^\s*(?:lớp|khối)\s*(\d{1,2})\b")
@@ -68,7 +69,8 @@ def _title(record: Record) -> str | None:
 
 def _publication(record: Record) -> Any:
     fields = [f for f in record.get_fields("264") if f.indicator2 == "1"]
-    return (fields or record.get_fields("260") or record.get_fields("264") or [None])[0]
+    fields = fields or record.get_fields("260") or record.get_fields("264")
+    return fields[0] if fields else None
 
 
 def _year(record: Record, publication: Any) -> str | None:
@@ -135,7 +137,7 @@ def biblio_row(record: Record) -> dict[str, Any] | None:
     }
 
 
-def isbn_keys(row: dict[str, Any]) -> list[str]:
+def isbn_keys(row: Mapping[str, Any]) -> list[str]:
     """ISBN-13 keys of a row's ISBNs, for the push's local index of Koha's catalogue."""
     keys = (isbn_key(part) for part in str(row.get("isbn") or "").split("|"))
     return sorted({k for k in keys if k})

@@ -19,8 +19,8 @@ from typing import Any, Generic, TypeVar
 
 import requests
 
-from koha_bridge.client import KohaClient
 from koha_bridge.exceptions import KohaError
+from koha_bridge.koha.client import KohaClient
 
 T = TypeVar("T")
 Parse = Callable[[requests.Response], list[T]]

@@ -19,9 +19,9 @@ from typing import Any
 
 import requests
 
-from koha_bridge.client import KohaClient
 from koha_bridge.config import Config
 from koha_bridge.exceptions import ConfigError
+from koha_bridge.koha.client import KohaClient
 from koha_bridge.pull import state as passes
 from koha_bridge.pull.biblio_row import biblio_row, parse_collection
 from koha_bridge.pull.pages import Lister, Page, json_rows, total_count

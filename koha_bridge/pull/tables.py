@@ -89,7 +89,7 @@ def write_rows(conn: sqlite3.Connection, mirror: Mirror, rows: Iterable[Mapping[
                pulled_at: str) -> int:
     """Insert or update rows from Koha's JSON; returns how many."""
     columns = (*mirror.columns, "pulled_at")
-    values = [tuple(_value(row.get(c)) for c in mirror.columns) + (pulled_at,) for row in rows]
+    values = [(*tuple(_value(row.get(c)) for c in mirror.columns), pulled_at) for row in rows]
     conn.executemany(_upsert_sql(mirror.table, columns, mirror.id_field), values)
     return len(values)
 
@@ -154,7 +154,7 @@ REFERENCES = (
 def replace_reference(conn: sqlite3.Connection, ref: Reference,
                       rows: Iterable[Mapping[str, Any]], pulled_at: str) -> int:
     columns = (*ref.columns, "pulled_at")
-    values = [tuple(_value(row.get(f)) for f in ref.columns.values()) + (pulled_at,)
+    values = [(*tuple(_value(row.get(f)) for f in ref.columns.values()), pulled_at)
               for row in rows]
     conn.execute(f"DELETE FROM {ref.table}")
     conn.executemany(

@@ -94,6 +94,13 @@ def new_item(state: State, biblio_id: int, body: dict[str, Any]) -> Doc | Respon
         return state.put("item", _derive(item))
 
 
+def seed_item(state: State, biblio_id: int, fields: dict[str, Any], timestamp: str) -> Doc:
+    """Store an item as Koha would have at ``timestamp`` (seeded history, no checks)."""
+    item: Doc = {"item_id": state.next_id("item"), "biblio_id": biblio_id, **COLUMNS}
+    item.update({k: v for k, v in fields.items() if k in COLUMNS})
+    return state.put("item", dict(_derive(item), timestamp=timestamp))
+
+
 def change_item(state: State, item_id: int, fields: dict[str, Any]) -> Doc:
     """Set item columns without HTTP (test helper); Koha's derived columns follow."""
     unknown = set(fields) - set(COLUMNS)
