@@ -34,6 +34,7 @@ SUBCOMMANDS = {
     "demo": "cli.demo",
     "koha": "cli.koha",
     "labels": "cli.labels",
+    "patrons": "cli.patrons",
     "push": "cli.push",
 }
 

@@ -160,6 +160,8 @@ class Applier:
         if not found:
             return False
         patron = found[0]
+        if patron.get("library_id") != change.values.get("library_id"):
+            return False  # another school's patron: never taken for ours
         if same_name and (patron.get("surname"), patron.get("firstname")) != (
                 change.values.get("surname"), change.values.get("firstname")):
             return False

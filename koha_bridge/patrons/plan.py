@@ -228,10 +228,6 @@ def _leavers(plan: SyncPlan, store: Store, koha: dict[str, dict[str, Any]], rost
         "GROUP BY patron_id")}
     owing = balances([int(p["patron_id"]) for p in gone]) if balances and gone else {}
     for patron in sorted(gone, key=lambda p: sort_key(p["surname"] or "", p["firstname"] or "")):
-        expiry = _text(patron.get("expiry_date"))
-        if expiry and expiry <= rules.leaver:
-            plan.already_expired += 1
-            continue
         pid = int(patron["patron_id"])
         held_loans, balance = loans.get(pid, 0), owing.get(pid, 0.0)
         kind = by_category[patron["category_id"]]
@@ -240,8 +236,13 @@ def _leavers(plan: SyncPlan, store: Store, koha: dict[str, dict[str, Any]], rost
             debts += [f"còn nợ {balance:,.0f} đ".replace(",", ".")] if balance > 0 else []
             plan.leavers_held.append(Held(
                 patron["cardnumber"], patron["surname"] or "", patron["firstname"] or "",
-                patron.get("statistics_1"), "; ".join(debts) + ": không gia hạn, không khoá",
+                patron.get("statistics_1"),
+                "; ".join(debts) + ": cần thu hồi/thanh toán, chưa đặt hết hạn",
                 pid, held_loans, balance))
+            continue
+        expiry = _text(patron.get("expiry_date"))
+        if expiry and expiry <= rules.leaver:
+            plan.already_expired += 1
             continue
         plan.expires.append(Change(
             "expire", kind, patron["cardnumber"], patron["surname"] or "",
