@@ -4,16 +4,15 @@ Each change is journalled ``sending`` before its call and ``done`` (with the mir
 after it. A create that may have reached Koha (a dropped connection after sending, a
 ``sending`` row left by a killed run) is looked up by card number before anything is
 sent again, so no card number is ever created twice; Koha refusing a duplicate card
-number (409) is looked up the same way. An update first reads the patron as Koha has
-it and sends it back with only the planned fields changed (Koha's PUT needs the whole
-patron). Koha refusing one patron (400, 404, 409) stops only that patron; refused
-credentials or Koha staying unreachable stop the run, and the journal lets the next
-run continue.
+number (409) is looked up the same way. Before the first write, the patrons to update
+are read as Koha has them (100 a request); each is sent back with only the planned
+fields changed (Koha's PUT needs the whole patron). Koha refusing one patron (400,
+404, 409) stops only that patron; refused credentials or Koha staying unreachable stop
+the run, and the journal lets the next run continue.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -31,10 +30,12 @@ from koha_bridge.exceptions import (
 )
 from koha_bridge.patrons.journal import SyncJournal
 from koha_bridge.patrons.plan import Change, SyncPlan
+from koha_bridge.store.journal import chunks
 
 log = logging.getLogger(__name__)
 
 TRIES = 4  # attempts per create; after each failure Koha is looked at first
+PREFETCH = 100  # patrons read per request before the updates
 NOT_SENT = frozenset({"patron_id", "expired", "restricted", "anonymized", "updated_on",
                       "extended_attributes", "checkouts_count", "overdues_count",
                       "account_balance", "library", "_strings"})
@@ -72,6 +73,7 @@ class Applier:
         self.on_change = on_change or (lambda: None)
         self._stop = threading.Event()
         self._lock = threading.Lock()
+        self._current: dict[int, dict[str, Any]] = {}  # patron_id → as Koha has it
 
     def run(self, plan: SyncPlan, workers: int = 1) -> ApplyOutcome:
         if plan.refusal:
@@ -81,6 +83,7 @@ class Applier:
         crash: BaseException | None = None
         pool = ThreadPoolExecutor(max_workers=max(1, workers))
         try:
+            self._prefetch(pool, plan.changes)
             futures = {pool.submit(self._apply, change): change for change in plan.changes}
             for future in as_completed(futures):
                 change = futures[future]
@@ -109,6 +112,15 @@ class Applier:
         if crash is not None:
             raise crash
         return outcome
+
+    def _prefetch(self, pool: ThreadPoolExecutor, changes: list[Change]) -> None:
+        """Read the patrons to update as Koha has them, 100 a request (before any write)."""
+        ids = [c.patron_id for c in changes if c.action != "create" and c.patron_id]
+        batches = list(chunks(ids, PREFETCH))
+        for found in pool.map(lambda batch: list(self.api.patrons(q={"patron_id": batch})),
+                              batches):
+            for patron in found:
+                self._current[int(patron["patron_id"])] = patron
 
     def _apply(self, change: Change) -> str | None:
         """"" when done, a Vietnamese reason when Koha refused, None when not attempted."""
@@ -177,7 +189,8 @@ class Applier:
         self.journal.mark(change.cardnumber, change.action, "sending", fields=fields,
                           patron_id=change.patron_id)
         try:
-            current = self.api.get_patron(change.patron_id)
+            current = self._current.pop(change.patron_id, None) or self.api.get_patron(
+                change.patron_id)
             if current.get("cardnumber") != change.cardnumber:
                 return self._failed(change, f"bạn đọc {change.patron_id} trong Koha không còn "
                                             f"mang số thẻ {change.cardnumber}")
@@ -217,8 +230,10 @@ def _reason(exc: KohaError) -> str:
     body = exc.body
     if isinstance(body, dict) and body.get("error"):
         detail = str(body["error"])
-    elif isinstance(body, dict) and body.get("errors"):
-        detail = json.dumps(body["errors"], ensure_ascii=False)[:300]
+    elif isinstance(body, dict) and isinstance(body.get("errors"), list):
+        # the validator's messages may quote the value sent: keep only where it was
+        paths = [str(e.get("path")) for e in body["errors"] if isinstance(e, dict)]
+        detail = "dữ liệu không hợp lệ ở " + ", ".join(paths[:5])
     else:
         detail = ""
     return f"HTTP {exc.status}: {detail}" if exc.status else detail or type(exc).__name__
