@@ -23,6 +23,9 @@ GIVEN = ("An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hưng", "Khánh", "Linh
          "Ngọc", "Phương", "Quân", "Thảo", "Trung", "Vy", "Yến", "Đạt", "Ánh", "Ân")
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô")
 MIDDLE = ("Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc", "Gia", "Quốc")
+# Leavers were given Koha's 12-month enrolment period by hand during the year, so the
+# sync has to expire them (the worst case: every leaver is a write).
+LEAVER_EXPIRY = "2026-05-31"
 TEAMS = ("Tổ Toán", "Tổ Ngữ văn", "Tổ Ngoại ngữ", "Tổ Khoa học tự nhiên", "Tổ Văn phòng")
 
 
@@ -93,7 +96,8 @@ def seed_koha(fake: FakeKoha, school: BigSchool, pupil_category: str = "HS_THCS"
             "cardnumber": p.card, "surname": p.surname, "firstname": p.firstname,
             "category_id": pupil_category, "library_id": "MAU", "statistics_1": p.old_class,
             "statistics_2": p.old_class[0], "date_of_birth": p.birth.isoformat(),
-            "gender": "F" if p.gender == "Nữ" else "M", "expiry_date": "2025-07-31",
+            "gender": "F" if p.gender == "Nữ" else "M",
+            "expiry_date": "2025-07-31" if p.new_class else LEAVER_EXPIRY,
             "date_enrolled": "2024-09-05"})
     for card, surname, firstname, team, in_koha, _ in school.teachers:
         if in_koha:
