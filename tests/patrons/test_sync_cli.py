@@ -10,6 +10,7 @@ import openpyxl
 from click.testing import CliRunner, Result
 
 from cli.main import cli
+from koha_bridge.store.lock import store_lock
 from tests.fakekoha import FakeKoha
 from tests.patrons.school import EXPECTED, config_text, env_for, seed_last_year
 
@@ -125,3 +126,16 @@ def _other_school_config(tmp_path: Path) -> Path:
                                                              'library_id = "TRUONGX"'),
                     encoding="utf-8")
     return path
+
+
+def test_one_run_per_store(fake_koha: FakeKoha, tmp_path: Path,
+                           roster_files: list[Path]) -> None:
+    seed_last_year(fake_koha)
+    with store_lock(tmp_path / "kb.sqlite", "push"):
+        result = CliRunner().invoke(
+            cli, ["--config", str(config_text(tmp_path)), "--db", str(tmp_path / "kb.sqlite"),
+                  "patrons", "sync", *map(str, roster_files), "--school-year", "2025-2026",
+                  "--apply"], env=env_for(fake_koha))
+    assert result.exit_code != 0 and "đang được dùng" in result.output
+    assert not [r for r in fake_koha.requests if r.method in ("POST", "PUT")
+                and not r.path.endswith("/oauth/token")]
