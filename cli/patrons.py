@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from koha_bridge.patrons.preflight import balances_from, check_with_koha
 from koha_bridge.patrons.report import outcome_lines, summary_lines, write_plan
 from koha_bridge.patrons.rosters import read_rosters
 from koha_bridge.patrons.schoolyear import SchoolYear
-from koha_bridge.pull import pull
+from koha_bridge.pull import Progress, pull
 from koha_bridge.store.lock import store_lock
 
 
@@ -58,7 +59,10 @@ def sync(app: AppContext, rosters: tuple[Path, ...], year: str, apply_: bool, wo
     categories = {Kind.PUPIL: config.patrons.pupil_category,
                   Kind.TEACHER: config.patrons.teacher_category}
     with store_lock(store_path, "patrons"), app.open_store() as store:
-        pull(client, store, config, resources=("patrons", "checkouts"))
+        pull(client, store, config, resources=("patrons", "checkouts"),
+             progress=_pull_progress(app))
+        if not app.quiet and sys.stderr.isatty():
+            click.echo(err=True)
         plan = plan_sync(roster, store, config, school_year, balances_from(api))
         check_with_koha(api, plan, config.school.library_id, categories)
         for line in summary_lines(plan):
@@ -88,6 +92,18 @@ def sync(app: AppContext, rosters: tuple[Path, ...], year: str, apply_: bool, wo
         warn("Đã dừng giữa chừng: chạy lại lệnh để tiếp tục (không tạo trùng).")
         raise outcome.aborted
     _exit_for(False, bool(roster.rejected or outcome.failed))
+
+
+def _pull_progress(app: AppContext) -> Progress | None:
+    """One updating line on stderr while the store is refreshed (on a terminal only)."""
+    if app.quiet or not sys.stderr.isatty():
+        return None
+
+    def show(label: str, done: int, total: int | None) -> None:
+        of = f"/{total}" if total else ""
+        click.echo(f"\rTải từ Koha: {label} {done}{of}   ", nl=False, err=True)
+
+    return show
 
 
 def _exit_for(refused: bool, partial: bool) -> None:
