@@ -31,10 +31,14 @@ def parse_collection(body: bytes) -> list[Record]:
 
 
 def _clean(text: str | None) -> str | None:
+    """The value without trailing ISBD punctuation; an abbreviation keeps its dot (H.)."""
     if text is None:
         return None
-    value = " ".join(text.split()).strip().rstrip(" /:;,.=").strip()
-    return value or None
+    value = " ".join(text.split()).rstrip(" /:;,=")
+    last = value.rsplit(" ", 1)[-1].rstrip(".")
+    if value.endswith(".") and not (last.isalpha() and len(last) <= 2):
+        value = value.rstrip(".")
+    return value.strip() or None
 
 
 def _first(record: Record, *specs: str) -> str | None:

@@ -31,6 +31,7 @@ class Page(Generic[T]):
     number: int
     rows: list[T]
     total: int | None  # X-Total-Count of this answer
+    extra: Any = None  # what ``enrich`` fetched for these rows (in the same worker)
 
 
 class Lister:
@@ -50,27 +51,31 @@ class Lister:
         return self.client.request("GET", path, params=params, headers=headers)
 
     def listing(self, path: str, params: Mapping[str, Any], parse: Parse[T],
-                headers: Mapping[str, str] | None = None) -> Listing[T]:
-        return Listing(self, path, dict(params), parse, dict(headers or {}))
+                headers: Mapping[str, str] | None = None,
+                enrich: Callable[[list[T]], Any] | None = None) -> Listing[T]:
+        return Listing(self, path, dict(params), parse, dict(headers or {}), enrich)
 
 
 class Listing(Generic[T]):
     """One list query; iterate ``pages()`` once."""
 
     def __init__(self, lister: Lister, path: str, params: dict[str, Any], parse: Parse[T],
-                 headers: dict[str, str]) -> None:
+                 headers: dict[str, str], enrich: Callable[[list[T]], Any] | None) -> None:
         self._lister = lister
         self._path = path
         self._params = params
         self._parse = parse
         self._headers = headers
+        self._enrich = enrich
         self.total: int | None = None
         self.stable = True
 
     def _fetch(self, number: int) -> Page[T]:
         params = {**self._params, "_page": number, "_per_page": self._lister.per_page}
         response = self._lister.get(self._path, params, self._headers)
-        return Page(number, self._parse(response), total_count(response))
+        rows = self._parse(response)
+        extra = self._enrich(rows) if self._enrich is not None and rows else None
+        return Page(number, rows, total_count(response), extra)
 
     def _check(self, page: Page[T]) -> None:
         if page.total != self.total:

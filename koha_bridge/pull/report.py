@@ -15,6 +15,7 @@ class ResourceReport:
     deleted: int = 0
     settled: bool = True  # the high-water mark moved (the listing stayed stable)
     repaired: bool = False  # counts disagreed after the incremental read: read in full
+    seconds: float = 0.0
 
 
 @dataclass
@@ -35,7 +36,7 @@ class PullReport:
 
 
 _MODES = {"full": "đọc toàn bộ", "incremental": "chỉ phần thay đổi",
-          "resumed": "tiếp tục lần trước", "whole": "đọc toàn bộ (danh mục nhỏ)"}
+          "resumed": "tiếp tục lần trước", "whole": "danh mục nhỏ, đọc toàn bộ"}
 
 
 def summary_lines(report: PullReport) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,7 @@ from koha_bridge.pull.tables import (
     PATRONS,
     REFERENCES,
     Mirror,
+    Reference,
     count_rows,
     replace_reference,
     sweep,
@@ -89,10 +91,12 @@ def pull(client: KohaClient, store: Store, config: Config, *, full: bool = False
     biblios = _BiblioPass(run) if "biblios" in wanted else None
     if biblios is not None:
         biblios.begin()
+    item_biblios = _ItemBiblios(run)
     if "items" in wanted:
-        report.resources.append(_mirror(run, ITEMS, _ItemBiblios(run)))
+        report.resources.append(_mirror(run, ITEMS, item_biblios))
     if biblios is not None:
         report.resources.append(biblios.finish())
+        biblios.report.rows += item_biblios.written
     if "patrons" in wanted:
         report.resources.append(_mirror(run, PATRONS))
     if "checkouts" in wanted:
@@ -102,17 +106,19 @@ def pull(client: KohaClient, store: Store, config: Config, *, full: bool = False
 
 
 def _counted(run: _Run, report: ResourceReport, work: Callable[[], None]) -> ResourceReport:
-    before = run.lister.requests
+    """Run ``work``, adding its requests and time to ``report``."""
+    before, started = run.lister.requests, time.perf_counter()
     try:
         work()
     finally:
-        report.requests = run.lister.requests - before
+        report.requests += run.lister.requests - before
+        report.seconds += time.perf_counter() - started
     return report
 
 
 # -- reference lists -------------------------------------------------------------------
 
-def _reference(run: _Run, ref: Any) -> ResourceReport:
+def _reference(run: _Run, ref: Reference) -> ResourceReport:
     report = ResourceReport(ref.key, ref.label, "whole")
 
     def work() -> None:
@@ -141,6 +147,7 @@ def _q(*conditions: Mapping[str, Any] | None) -> dict[str, Any]:
 class _Probe:
     total: int | None
     newest: str | None
+    closed: bool  # see ``state.is_closed``
 
 
 def _probe(run: _Run, mirror: Mirror) -> _Probe:
@@ -150,18 +157,20 @@ def _probe(run: _Run, mirror: Mirror) -> _Probe:
               "_page": 1, "_per_page": 1}
     response = run.lister.get(mirror.path, params)
     rows = json_rows(response)
-    newest = rows[0].get(mirror.stamp) if rows else None
-    return _Probe(total_count(response), str(newest) if newest else None)
+    newest = str(rows[0][mirror.stamp]) if rows and rows[0].get(mirror.stamp) else None
+    return _Probe(total_count(response), newest,
+                  passes.is_closed(newest, response.headers.get("Date")))
 
 
 class _Extra:
     """Work done in the page's worker thread and committed with the page."""
 
     def fetch(self, rows: list[dict[str, Any]]) -> Any:
+        """Nothing to fetch beyond the page's own rows."""
         return None
 
     def write(self, conn: Any, extra: Any) -> None:
-        """Nothing beyond the page's own rows."""
+        """Nothing to write beyond the page's own rows."""
 
 
 def _mirror(run: _Run, mirror: Mirror, extra: _Extra | None = None) -> ResourceReport:
@@ -179,8 +188,8 @@ def _mirror(run: _Run, mirror: Mirror, extra: _Extra | None = None) -> ResourceR
             full = run.full or current.high_water is None
             report.mode = "full" if full else "incremental"
             with run.store.atomic() as conn:
-                passes.begin(conn, key, target=probe.newest, full=full,
-                             started=passes.now_text())
+                passes.begin(conn, key, target=probe.newest, closed=probe.closed,
+                             full=full, started=passes.now_text())
         if _read(run, mirror, key, helper, report):
             return  # a full pass: what Koha has is what the store has
         probe = probe or _probe(run, mirror)
@@ -189,8 +198,8 @@ def _mirror(run: _Run, mirror: Mirror, extra: _Extra | None = None) -> ResourceR
         if probe.total is not None and have != probe.total:
             report.repaired = True
             with run.store.atomic() as conn:
-                passes.begin(conn, key, target=probe.newest, full=True,
-                             started=passes.now_text())
+                passes.begin(conn, key, target=probe.newest, closed=probe.closed,
+                             full=True, started=passes.now_text())
             _read(run, mirror, key, helper, report)
 
     return _counted(run, report, work)
@@ -201,23 +210,19 @@ def _read(run: _Run, mirror: Mirror, key: str, helper: _Extra,
     """Run (or continue) the pass recorded for ``key`` to its end; True if it was full."""
     current = passes.load(run.store, key)
     scope = {mirror.scope_field: run.scope} if run.scope else None
-    since = None if current.pass_full else {mirror.stamp: {">=": current.high_water}}
+    since = None if current.pass_full else current.since(mirror.stamp)
     after = ({mirror.id_field: {">": current.resume_after}}
              if current.resume_after is not None else None)
     params = {**mirror.params, **_q(scope, since, after), "_order_by": mirror.id_field}
 
-    def parse(response: requests.Response) -> list[Any]:
-        rows = json_rows(response)
-        return [rows, helper.fetch(rows)]
-
-    listing = run.lister.listing(mirror.path, params, parse)
+    listing = run.lister.listing(mirror.path, params, json_rows, enrich=helper.fetch)
     done = 0
     for page in listing.pages():
-        rows, extra = page.rows
+        rows = page.rows
         if not rows:
             continue
         with run.store.atomic() as conn:
-            helper.write(conn, extra)
+            helper.write(conn, page.extra)
             report.rows += write_rows(conn, mirror, rows, passes.now_text())
             passes.advance(conn, key, max(int(r[mirror.id_field]) for r in rows))
         done += len(rows)
@@ -256,6 +261,7 @@ class _ItemBiblios(_Extra):
         self.run = run
         self._lock = threading.Lock()
         self._fetched: set[int] = set()
+        self.written = 0
 
     def fetch(self, rows: list[dict[str, Any]]) -> Any:
         ids = sorted({int(r["biblio_id"]) for r in rows if r.get("biblio_id") is not None})
@@ -272,7 +278,7 @@ class _ItemBiblios(_Extra):
         return _biblios_by_id(self.run.lister, wanted)
 
     def write(self, conn: Any, extra: Any) -> None:
-        write_biblios(conn, extra, passes.now_text())
+        self.written += write_biblios(conn, extra, passes.now_text())
 
 
 class _BiblioPass:
@@ -290,49 +296,49 @@ class _BiblioPass:
                 self.report.mode = "resumed"
                 return
             params = {"_order_by": "-timestamp", "_page": 1, "_per_page": 1}
-            rows = json_rows(self.run.lister.get("/biblios", params))
+            response = self.run.lister.get("/biblios", params)
+            rows = json_rows(response)
             newest = str(rows[0]["timestamp"]) if rows and rows[0].get("timestamp") else None
+            closed = passes.is_closed(newest, response.headers.get("Date"))
             full = self.run.full or current.high_water is None
             self.report.mode = "full" if full else "incremental"
             with self.run.store.atomic() as conn:
-                passes.begin(conn, self.key, target=newest, full=full,
+                passes.begin(conn, self.key, target=newest, closed=closed, full=full,
                              started=passes.now_text())
 
         _counted(self.run, self.report, work)
 
     def finish(self) -> ResourceReport:
-        spent = self.report.requests
-        self.report = _counted(self.run, self.report, self._finish)
-        self.report.requests += spent
-        return self.report
+        return _counted(self.run, self.report, self._finish)
 
     def _finish(self) -> None:
         run, current = self.run, passes.load(self.run.store, self.key)
-        stable = True
-        if current.pass_full:
-            self._refresh_all(current)
-        else:
-            stable = self._changes(current)
+        stable = True if current.pass_full else self._changes(current)
+        self._refresh((current.pass_started or "") if current.pass_full else "")
         with run.store.atomic() as conn:
             rows = int(conn.execute("SELECT COUNT(*) FROM koha_biblios").fetchone()[0])
             self.report.settled = stable
             passes.finish(conn, current, settled=stable, rows=rows)
 
-    def _refresh_all(self, current: passes.PassState) -> None:
-        """Every biblio the items need that this pass has not refreshed yet."""
-        started = current.pass_started or ""
+    def _refresh(self, before: str) -> None:
+        """The biblios the items need that no pull wrote, or (``before``) none since then.
+
+        A full pass refreshes everything not yet read in it; an incremental one only
+        fills gaps (e.g. rows dropped by the push's ``--refresh-index``), usually none.
+        Resumable by itself: what was read has ``pulled_at`` of this pass.
+        """
         ids = [int(r[0]) for r in self.run.store.query(
             "SELECT DISTINCT i.biblio_id FROM koha_items i LEFT JOIN koha_biblios b "
             "ON b.biblio_id = i.biblio_id WHERE i.biblio_id IS NOT NULL AND "
-            "(b.pulled_at IS NULL OR b.pulled_at < ?) ORDER BY i.biblio_id", (started,))]
+            "(b.pulled_at IS NULL OR b.pulled_at < ?) ORDER BY i.biblio_id", (before,))]
         size = self.run.lister.per_page
         for start in range(0, len(ids), size):
             chunk = ids[start:start + size]
-            self._commit(_biblios_by_id(self.run.lister, chunk), chunk[-1])
+            self._commit(_biblios_by_id(self.run.lister, chunk))
             self.run.tick(self.report.label, start + len(chunk), len(ids))
 
     def _changes(self, current: passes.PassState) -> bool:
-        since = {"timestamp": {">=": current.high_water}}
+        since = current.since("timestamp")
         after = ({"biblio_id": {">": current.resume_after}}
                  if current.resume_after is not None else None)
         params = {**_q(since, after), "_order_by": "biblio_id"}
@@ -353,7 +359,8 @@ class _BiblioPass:
             f"SELECT DISTINCT biblio_id FROM koha_items WHERE biblio_id IN ({marks})", ids)}
         self._commit([r for r in page.rows if r["biblio_id"] in held], max(ids))
 
-    def _commit(self, rows: list[dict[str, Any]], last_id: int) -> None:
+    def _commit(self, rows: list[dict[str, Any]], last_id: int | None = None) -> None:
         with self.run.store.atomic() as conn:
             self.report.rows += write_biblios(conn, rows, passes.now_text())
-            passes.advance(conn, self.key, last_id)
+            if last_id is not None:
+                passes.advance(conn, self.key, last_id)

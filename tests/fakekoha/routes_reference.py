@@ -62,7 +62,8 @@ def seed_checkout(state: State, patron_id: int, item_id: int, *,
             "note_date": None, "note_seen": None,
         }
         updated = dict(item, checkouts_count=(item["checkouts_count"] or 0) + 1,
-                       last_checkout_date=start.date().isoformat())
+                       last_checkout_date=start.date().isoformat(),
+                       timestamp=max(item["timestamp"], doc["timestamp"]))
         if checked_in:
             back = _utc(checkin_date) or start + dt.timedelta(days=7)
             doc.update(checkin_date=back.isoformat(), checkin_library_id=doc["library_id"])

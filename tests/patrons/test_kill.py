@@ -63,7 +63,7 @@ def test_kill_9_mid_apply_then_rerun_ends_in_the_planned_state(
                *_args(tmp_path, rosters, "kb.sqlite")]
     process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a busy machine
     while _writes(fake_koha) < 40:
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, "the sync never got going"
@@ -74,15 +74,17 @@ def test_kill_9_mid_apply_then_rerun_ends_in_the_planned_state(
     assert _state(fake_koha) != wanted  # really stopped half-way
 
     fake_koha.faults.set_latency(0.0)
-    rerun = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, timeout=120)
+    rerun = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, timeout=300)
     assert rerun.returncode == 0, (rerun.stdout.decode(), rerun.stderr.decode())
     fake_koha.assert_clean()
     cards = Counter(p["cardnumber"] for p in fake_koha.patrons())
     assert set(cards.values()) == {1}
-    assert _state(fake_koha) == wanted
+    got = _state(fake_koha)
+    differ = sorted(c for c in set(got) | set(wanted) if got.get(c) != wanted.get(c))
+    assert not differ, [(c, got.get(c), wanted.get(c)) for c in differ[:3]]
 
     fake_koha.clear_requests()
-    again = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, timeout=120)
-    assert again.returncode == 0
+    again = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, timeout=300)
+    assert again.returncode == 0, (again.stdout.decode(), again.stderr.decode())
     assert "Đã ghi vào Koha: 0 thay đổi" in again.stdout.decode()
     assert _writes(fake_koha) == 0
