@@ -36,6 +36,7 @@ KEYS = frozenset({
     "dropped",
 })
 NAME_KEYS = ("full_name", "given", "family_middle")
+UNUSED = frozenset({"dropped", "personal_id"})  # recognised, never read (sensitive)
 _HEADING_CLASS = re.compile(r"(?i)\blớp\s*[:\-]?\s*(\d{1,2}[\w.\-/]*|(?:lá|chồi|mầm)\s*\d+)")
 _BARE_CLASS = re.compile(r"(?i)^(?:lớp\s*)?(1[0-2]|[1-9])([a-zđ]{0,2}\d{0,2}|\.\d{1,2})$")
 _STAFF_HEADING = re.compile(r"\b(?:giao vien|can bo|nhan vien|cbgvnv)\b")
@@ -139,7 +140,7 @@ class _Sheet:
         assert self.header is not None
         values: dict[str, object] = {}
         for col, key in self.header.columns:
-            if col < len(row) and key != "dropped":
+            if col < len(row) and key not in UNUSED:
                 value = row[col]
                 if isinstance(value, str):
                     value = unicodedata.normalize("NFC", " ".join(value.split()))
