@@ -32,11 +32,13 @@ SUBCOMMANDS = {
     "config": "cli.config_cmd",
     "db": "cli.db",
     "demo": "cli.demo",
+    "inventory": "cli.inventory",
     "koha": "cli.koha",
     "labels": "cli.labels",
     "patrons": "cli.patrons",
     "pull": "cli.pull",
     "push": "cli.push",
+    "registers": "cli.registers",
 }
 
 

@@ -206,6 +206,9 @@ def _condition(spec: Any) -> Callable[[Any], bool]:
 
 
 def _on_field(key: str, test: Callable[[Any], bool]) -> Predicate:
+    if "." not in key:
+        return lambda row: test(row.get(key))
+
     def pred(row: Row) -> bool:
         return any(test(v) for v in _values(row, key))
     return pred
