@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
@@ -20,6 +22,21 @@ def read_workbook(
     forced_category: str | None,
 ) -> list[SheetResult]:
     """Every sheet of a workbook; raise ``FatalInputError`` if the file cannot be opened."""
+    return [
+        read_table(
+            grid,
+            file=path.name,
+            sheet=name,
+            table=table,
+            matcher=matcher,
+            forced_category=forced_category,
+        )
+        for name, grid in workbook_grids(path)
+    ]
+
+
+def workbook_grids(path: Path) -> Iterator[tuple[str, list[list[Any]]]]:
+    """(sheet name, cells) for every sheet; raise ``FatalInputError`` if unreadable."""
     if not path.is_file():
         raise FatalInputError(f"Không tìm thấy tệp: {path.name}")
     try:
@@ -31,7 +48,6 @@ def read_workbook(
             f"Không đọc được tệp bảng tính {path.name}: tệp hỏng hoặc không đúng định dạng "
             f"({exc})"
         ) from exc
-    results: list[SheetResult] = []
     try:
         for name in workbook.sheet_names:
             try:
@@ -40,16 +56,6 @@ def read_workbook(
                 raise FatalInputError(
                     f"Không đọc được trang {name!r} của tệp {path.name}: {exc}"
                 ) from exc
-            results.append(
-                read_table(
-                    grid,
-                    file=path.name,
-                    sheet=name,
-                    table=table,
-                    matcher=matcher,
-                    forced_category=forced_category,
-                )
-            )
+            yield name, grid
     finally:
         workbook.close()
-    return results

@@ -320,6 +320,10 @@ class FakeKoha:
         for av in found:
             self.state.delete("authorised_value", av["authorised_value_id"])
 
+    def set_balance(self, patron_id: int, amount: float) -> None:
+        """Seed what a patron owes (the ``account_balance`` embed of GET /patrons)."""
+        routes_patrons.set_balance(self.state, patron_id, amount)
+
     def seed_checkout(self, patron_id: int, item_id: int, **options: Any) -> Doc:
         """A current checkout, or a returned one with ``checked_in=True``; options:
         ``checkout_date``, ``due_date``, ``checkin_date`` (datetimes), ``library_id``."""
