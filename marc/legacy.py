@@ -14,6 +14,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,10 +110,16 @@ def _restore_upper_case(text: str) -> str:
     return _CAPITAL_WORD.sub(fix, text)
 
 
-def tcvn3_to_unicode(text: str) -> str:
-    """Convert a TCVN3 text (Windows-1252 rendering of its bytes) to Unicode NFC."""
+def tcvn3_to_unicode(text: str, *, guess_capitals: bool = True) -> str:
+    """Convert a TCVN3 text (Windows-1252 rendering of its bytes) to Unicode NFC.
+
+    ``guess_capitals`` restores words that look typed in a capitals font; turn it off when
+    the fonts are known (the caller upper-cases the ``.VnTimeH`` cells itself).
+    """
     converted = text.translate(_tables().tcvn3_decode)
-    return unicodedata.normalize("NFC", _restore_upper_case(converted))
+    if guess_capitals:
+        converted = _restore_upper_case(converted)
+    return unicodedata.normalize("NFC", converted)
 
 
 def vni_to_unicode(text: str) -> str:
@@ -228,3 +236,64 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     whole = _cp1252_text(data)
     text = tcvn3_to_unicode(whole) if name == TCVN3 else vni_to_unicode(whole)
     return text, name
+
+
+@dataclass(frozen=True)
+class TextsEncoding:
+    """What a set of texts (one sheet's cells) is typed in.
+
+    ``encoding`` is ``TCVN3`` or ``VNI`` when every cell should be decoded with it, else
+    None. ``mixed`` counts the cells per reading (``Unicode``, ``TCVN3``, ``VNI``) when
+    genuine Unicode Vietnamese sits beside legacy cells: such texts are decoded cell by cell.
+    """
+
+    encoding: str | None
+    mixed: tuple[tuple[str, int], ...] = ()
+
+
+UNICODE = "Unicode"
+
+
+def texts_encoding(texts: Iterable[str]) -> TextsEncoding:
+    """Decide the encoding of a whole set of texts from all of them together.
+
+    A legacy rendering never holds a letter that only Unicode Vietnamese has (``ơ``, ``ư``,
+    ``ạ``…), so texts without any such letter are judged as one: the reading with the fewest
+    non-syllables over all of them wins (short cells such as ``45.000®`` follow the rest).
+    Texts with such letters beside legacy-looking ones are a mixed set.
+    """
+    unicode_cells = 0
+    candidates: list[str] = []
+    for text in texts:
+        if text.isascii():
+            continue
+        if _UNICODE_VN.search(text):
+            unicode_cells += 1
+        elif _LEGACY_CANDIDATE.search(text):
+            candidates.append(text)
+    if not candidates:
+        return TextsEncoding(None)
+    if unicode_cells:
+        counts = Counter(
+            name for name in (detect_and_convert(text)[1] for text in candidates) if name
+        )
+        if not counts:
+            return TextsEncoding(None)
+        return TextsEncoding(None, ((UNICODE, unicode_cells), *sorted(counts.items())))
+    unique = Counter(candidates)
+    scores = {
+        None: sum(_badness(t) * n for t, n in unique.items()),
+        TCVN3: sum(_badness(tcvn3_to_unicode(t)) * n for t, n in unique.items()),
+        VNI: sum(_badness(vni_to_unicode(t)) * n for t, n in unique.items()),
+    }
+    best = min(scores, key=lambda name: (scores[name], name is not None))
+    return TextsEncoding(best)
+
+
+def decode(text: str, encoding: str, *, guess_capitals: bool = True) -> str:
+    """Convert one text from ``TCVN3`` or ``VNI`` (Windows-1252 rendering) to Unicode NFC."""
+    if text.isascii():
+        return text
+    if encoding == TCVN3:
+        return tcvn3_to_unicode(text, guess_capitals=guess_capitals)
+    return vni_to_unicode(text)

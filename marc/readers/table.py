@@ -126,24 +126,33 @@ def read_table(
     encoding: str | None = None,
     row_numbers: Sequence[int] | None = None,
     whole_file_legacy: str | None = None,
+    decoded: bool = False,
+    notes: Sequence[str] = (),
 ) -> SheetResult:
-    """Read one grid. ``row_numbers[i]`` is the number shown for ``rows[i]`` (default i+1)."""
+    """Read one grid. ``row_numbers[i]`` is the number shown for ``rows[i]`` (default i+1).
+
+    ``decoded`` says the grid's text is Unicode already (a legacy sheet decoded whole, as
+    the sheet ``notes`` say): cells are not judged one by one again.
+    """
     numbers = row_numbers if row_numbers is not None else range(1, len(rows) + 1)
     header = find_header(rows, table)
     if header is None:
         note = "không tìm thấy dòng tiêu đề: bỏ qua trang" if any(
             any(not _is_empty(v) for v in row) for row in rows
         ) else "trang trống"
-        report = SheetReport(file, sheet, None, {}, (), encoding, (note,))
+        report = SheetReport(file, sheet, None, {}, (), encoding, (*notes, note))
         return SheetResult(report=report)
-    reader = _RowReader(header, file, sheet, matcher, forced_category, whole_file_legacy)
+    reader = _RowReader(
+        header, file, sheet, matcher, forced_category, whole_file_legacy, decoded=decoded
+    )
     for index in range(header.data_start, len(rows)):
         reader.read(rows[index], numbers[index], first=index == header.data_start)
-    notes = list(header.notes)
+    all_notes = [*notes, *header.notes]
     if whole_file_legacy:
-        notes.append(f"tệp mã {whole_file_legacy}: đã chuyển sang Unicode")
+        all_notes.append(f"tệp mã {whole_file_legacy}: đã chuyển sang Unicode")
     report = SheetReport(
-        file, sheet, numbers[header.row], header.mapping, header.unmapped, encoding, tuple(notes)
+        file, sheet, numbers[header.row], header.mapping, header.unmapped, encoding,
+        tuple(all_notes),
     )
     return SheetResult(reader.rows, reader.skipped, report)
 
@@ -159,8 +168,11 @@ class _RowReader:
         matcher: CategoryMatcher,
         forced: str | None,
         whole_file_legacy: str | None,
+        *,
+        decoded: bool = False,
     ) -> None:
         self.header = header
+        self.decoded = decoded
         self.file = file
         self.sheet = sheet
         self.matcher = matcher
@@ -203,7 +215,7 @@ class _RowReader:
             if type(value) is str:
                 if not value:
                     continue
-                if value.isascii():
+                if value.isascii() or self.decoded:
                     text = " ".join(value.split()) if _MESSY_SPACE.search(value) else value
                 else:
                     text, legacy = detect_and_convert(value)

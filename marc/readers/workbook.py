@@ -1,12 +1,20 @@
-"""Workbooks (.xlsx, .xlsm, .xls, .ods) read with python-calamine."""
+"""Workbooks (.xlsx, .xlsm, .xls, .ods) read with python-calamine.
+
+Each sheet's encoding is decided from all of its text before anything else reads it: a
+sheet typed in TCVN3 or VNI is decoded whole (title block, header, data, totals, footer),
+with the cells in a capitals-only font (``.VnTimeH``) turned to capitals.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from koha_bridge.exceptions import FatalInputError
+from marc.legacy import decode, texts_encoding
+from marc.readers.fonts import FONT_SUFFIXES, Run, capital_cells
 from marc.readers.table import CategoryMatcher, SheetResult, read_table
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
@@ -40,16 +48,64 @@ def read_workbook(
                 raise FatalInputError(
                     f"Không đọc được trang {name!r} của tệp {path.name}: {exc}"
                 ) from exc
+            cells, encoding, notes = _decoded(path, name, grid)
             results.append(
                 read_table(
-                    grid,
+                    cells,
                     file=path.name,
                     sheet=name,
                     table=table,
                     matcher=matcher,
                     forced_category=forced_category,
+                    encoding=encoding,
+                    decoded=encoding is not None,
+                    notes=notes,
                 )
             )
     finally:
         workbook.close()
     return results
+
+
+Grid = Sequence[Sequence[object]]
+
+
+def _decoded(path: Path, sheet: str, grid: Grid) -> tuple[Grid, str | None, tuple[str, ...]]:
+    """The sheet's grid with every text cell decoded, its encoding, and a note saying so."""
+    verdict = texts_encoding(v for row in grid for v in row if type(v) is str and v)
+    if verdict.mixed:
+        counts = ", ".join(f"{n} ô {name}" for name, n in verdict.mixed)
+        return grid, None, (f"trang lẫn nhiều bảng mã ({counts}): chuyển mã từng ô",)
+    encoding = verdict.encoding
+    if encoding is None:
+        return grid, None, ()
+    capitals = capital_cells(path, sheet)
+    # Known fonts say which cells are capitals; without them (.ods) capitals are guessed.
+    guess = path.suffix.lower() not in FONT_SUFFIXES
+    decoded: list[list[object]] = []
+    cells = 0
+    for r, row in enumerate(grid):
+        out: list[object] = []
+        for c, value in enumerate(row):
+            if type(value) is str and value:
+                value = _decode_cell(value, encoding, capitals.get((r, c)), guess)
+                cells += 1
+            out.append(value)
+        decoded.append(out)
+    note = f"trang mã {encoding}: đã chuyển toàn bộ {cells} ô chữ sang Unicode"
+    if capitals:
+        note += f" ({len(capitals)} ô phông chữ in hoa .Vn…H viết hoa)"
+    return decoded, encoding, (note,)
+
+
+def _decode_cell(text: str, encoding: str, runs: tuple[Run, ...] | None, guess: bool) -> str:
+    """One cell; the runs in a capitals font come out in capitals."""
+    if not runs:
+        return decode(text, encoding, guess_capitals=guess)
+    if "".join(run.text for run in runs) != text:  # runs that do not add up: whole cell
+        return decode(text, encoding).upper()
+    return "".join(
+        decode(run.text, encoding).upper() if run.capitals
+        else decode(run.text, encoding, guess_capitals=False)
+        for run in runs
+    )
