@@ -4,7 +4,7 @@ Writers and readers stream: one record at a time, whatever the file size. Every 
 written or read is brought to Unicode NFC. An ISO 2709 record that cannot be parsed is
 skipped and listed in a :class:`~marc.iso2709.MarcReadReport` (never silently, as pymarc's
 reader would with ``None``); with ``strict=True`` it stops the read with
-:class:`~koha_bridge.exceptions.FatalInputError` instead. Broken MARCXML stops the read.
+:class:`~marc.errors.FatalInputError` instead. Broken MARCXML stops the read.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from pymarc import Record
 from pymarc.exceptions import PymarcException
 from pymarc.marcxml import MARC_XML_NS, XmlHandler
 
-from koha_bridge.exceptions import FatalInputError
 from marc.build import normalize_record
+from marc.errors import FatalInputError
 from marc.iso2709 import MarcReadReport, UnreadableRecord, iter_iso2709
 
 __all__ = ["MarcReadReport", "read_records", "replacing", "write_marcxml", "write_mrc"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
-from koha_bridge.exceptions import FatalInputError
+from marc.errors import FatalInputError
 from marc.legacy import decode, texts_encoding
 from marc.readers.fonts import FONT_SUFFIXES, Run, capital_cells
 from marc.readers.table import CategoryMatcher, SheetResult, read_table

@@ -14,9 +14,9 @@ import pytest
 import xlrd
 from python_calamine import CalamineWorkbook
 
+from koha_bridge.acquisitions.pipeline import Conversion, prepare, records
 from koha_bridge.config import AccessionConfig, ClassificationConfig, Config
 from marc.legacy import TCVN3, VNI, texts_encoding, unicode_to_tcvn3
-from marc.pipeline import Conversion, prepare, records
 from marc.readers import ReadResult, read_acquisitions
 from marc.readers.fonts import capital_cells
 from tests.conftest import FIXTURES
