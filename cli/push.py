@@ -9,7 +9,16 @@ import click
 import requests
 from requests.adapters import HTTPAdapter
 
-from cli.common import AppContext, counter, echo, pass_app, warn, warn_rejected
+from cli.common import (
+    AppContext,
+    counter,
+    echo,
+    pass_app,
+    strict_option,
+    warn,
+    warn_marc,
+    warn_rejected,
+)
 from koha_bridge.acquisitions.pipeline import load_records
 from koha_bridge.config import Config
 from koha_bridge.koha.api import KohaApi, item_from_952
@@ -17,6 +26,7 @@ from koha_bridge.koha.client import KohaClient
 from koha_bridge.push.report import outcome_lines, plan_lines, write_push_report
 from koha_bridge.push.run import Pusher, plan_push, refresh_index
 from koha_bridge.store.journal import Journal
+from marc.io import MarcReadReport
 
 
 @click.command("push")
@@ -28,6 +38,7 @@ from koha_bridge.store.journal import Journal
               help="Báo cáo XLSX (mặc định <nguồn>-koha.xlsx).")
 @click.option("--refresh-index", "refresh", is_flag=True,
               help="Đọc lại toàn bộ danh sách biểu ghi của Koha vào chỉ mục cục bộ trước.")
+@strict_option
 @pass_app
 def push(
     app: AppContext,
@@ -36,11 +47,13 @@ def push(
     workers: int,
     report: Path | None,
     refresh: bool,
+    strict: bool,
 ) -> None:
     """Đẩy biểu ghi (.mrc, MARCXML, hoặc một danh sách sách) và các bản lên Koha.
 
     Chạy lại lệnh sau khi bị ngắt là an toàn: những gì đã tạo trong Koha không bị tạo
-    lần nữa. Mã thoát: 0 xong hết; 1 có bản lỗi hoặc xung đột; 4 không kết nối được
+    lần nữa. Mã thoát: 0 xong hết; 1 có bản lỗi, bản ghi MARC hỏng bị bỏ qua hoặc xung
+    đột; 3 tệp không dùng được (kể cả --strict gặp bản ghi hỏng); 4 không kết nối được
     Koha hoặc Koha từ chối đăng nhập.
     """
     report = report or source.with_name(f"{source.stem}-koha.xlsx")
@@ -50,8 +63,12 @@ def push(
         if refresh:
             count = refresh_index(api, journal)
             echo(app, f"Chỉ mục cục bộ: {count} biểu ghi từ Koha")
-        records, rejected = load_records(source, app.config, store=store)
+        marc = MarcReadReport()
+        records, rejected = load_records(
+            source, app.config, store=store, strict=strict, marc_report=marc
+        )
         warn_rejected(rejected)
+        rejected += warn_marc(marc)
         plan = plan_push(records, api, journal, item_from_952, workers=workers)
         if dry_run:
             write_push_report(plan, report, planned=True)

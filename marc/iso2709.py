@@ -145,14 +145,18 @@ def _chunks(data: bytes | mmap.mmap) -> Iterator[tuple[int, bytes, str | None]]:
         head = bytes(data[offset:offset + 5])
         length = int(head) if head.isdigit() else 0
         end = offset + length
-        if length >= _LEADER and end <= size and data[end - 1] == END_OF_RECORD:
+        # a terminator before the declared end: the length swallows the next record
+        if (length >= _LEADER and end <= size and data[end - 1] == END_OF_RECORD
+                and data.find(b"\x1d", offset, end - 1) < 0):
             yield offset, bytes(data[offset:offset + length]), None
             offset += length
             continue
         end = data.find(b"\x1d", offset)
-        stop = size if end < 0 else end + 1
+        stop = _next_start(data, offset, size if end < 0 else end + 1)
         chunk = bytes(data[offset:stop])
-        if not head.isdigit():
+        if stop <= end:
+            problem = f"dữ liệu hỏng ({stop - offset} byte) trước bản ghi kế tiếp"
+        elif not head.isdigit():
             problem = f"độ dài bản ghi (5 ký tự đầu) không phải là số: {head!r}"
         elif end < 0 and offset + max(length, _LEADER) > size:
             problem = (f"bản ghi cuối bị cắt cụt: có {size - offset} byte, đầu biểu ghi "
@@ -164,6 +168,19 @@ def _chunks(data: bytes | mmap.mmap) -> Iterator[tuple[int, bytes, str | None]]:
                        f"(ở byte thứ {stop - offset})")
         yield offset, chunk, problem
         offset = stop
+
+
+def _next_start(data: bytes | mmap.mmap, offset: int, stop: int) -> int:
+    """Where the bad bytes at ``offset`` end: at a whole record starting before ``stop``
+    (a leader whose length reaches exactly ``stop``), else at ``stop``."""
+    for match in _LEADER_LIKE.finditer(data, offset + 1, stop):
+        start = match.start()
+        if start + int(match[1]) == stop:
+            return start
+    return stop
+
+
+_LEADER_LIKE = re.compile(rb"(\d{5})[\x20-\x7e]{7}\d{5}[\x20-\x7e]{3}4500")
 
 
 def _parse(chunk: bytes, report: MarcReadReport) -> tuple[Record | None, str | None]:
