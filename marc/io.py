@@ -14,16 +14,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
-from xml.sax import SAXException, make_parser
-from xml.sax.handler import feature_namespaces
 
 from pymarc import Record
-from pymarc.exceptions import PymarcException
-from pymarc.marcxml import MARC_XML_NS, XmlHandler
+from pymarc.marcxml import MARC_XML_NS
 
 from marc.build import normalize_record
 from marc.errors import FatalInputError
 from marc.iso2709 import MarcReadReport, UnreadableRecord, iter_iso2709
+from marc.marcxml import BrokenXml, iter_marcxml
 
 __all__ = ["MarcReadReport", "read_records", "replacing", "write_marcxml", "write_mrc"]
 
@@ -116,12 +114,18 @@ def read_records(
     except OSError as exc:
         raise FatalInputError(f"Không mở được tệp MARC {path}: {exc}") from exc
     with handle:
-        if _is_xml(handle, path):
-            for record in _read_xml(handle, path):
-                report.read += 1
-                yield record
-        else:
-            yield from _read_iso2709(handle, path, report, strict)
+        try:
+            if _is_xml(handle, path):
+                yield from iter_marcxml(handle, report, strict=strict)
+            else:
+                for record in iter_iso2709(handle, report, strict=strict):
+                    yield normalize_record(record)
+        except UnreadableRecord as exc:
+            raise FatalInputError(
+                f"{path}: {exc} (--strict: không xử lý tệp có bản ghi hỏng)"
+            ) from exc
+        except BrokenXml as exc:
+            raise FatalInputError(f"{path}: {exc}") from exc
 
 
 def _is_xml(handle: BinaryIO, path: Path) -> bool:
@@ -134,40 +138,3 @@ def _is_xml(handle: BinaryIO, path: Path) -> bool:
     if not start:
         return path.suffix.lower() == ".xml"
     raise FatalInputError(f"{path}: không phải tệp MARC (ISO 2709) hay MARCXML")
-
-
-def _read_iso2709(
-    handle: BinaryIO, path: Path, report: MarcReadReport, strict: bool
-) -> Iterator[Record]:
-    try:
-        for record in iter_iso2709(handle, report, strict=strict):
-            yield normalize_record(record)
-    except UnreadableRecord as exc:
-        raise FatalInputError(
-            f"{path}: {exc} (--strict: không xử lý tệp có bản ghi hỏng)"
-        ) from exc
-
-
-def _read_xml(handle: BinaryIO, path: Path) -> Iterator[Record]:
-    collected = XmlHandler(normalize_form="NFC")
-    parser = make_parser()
-    parser.setFeature(feature_namespaces, True)
-    parser.setContentHandler(collected)
-    done = 0
-    while True:
-        chunk = handle.read(_CHUNK)
-        try:
-            if chunk:
-                parser.feed(chunk)  # type: ignore[attr-defined]
-            else:
-                parser.close()  # type: ignore[attr-defined]
-        except (SAXException, PymarcException, ValueError, KeyError) as exc:
-            raise FatalInputError(
-                f"{path}: MARCXML hỏng ở bản ghi số {done + len(collected.records) + 1} ({exc})"
-            ) from exc
-        for record in collected.records:
-            done += 1
-            yield record
-        collected.records.clear()
-        if not chunk:
-            return

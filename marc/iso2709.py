@@ -34,11 +34,13 @@ class SkippedRecord:
     """A record that could not be read."""
 
     number: int  # 1-based, in file order
-    offset: int  # byte offset of its first byte
+    offset: int | None  # byte offset of its first byte (ISO 2709)
     reason: str  # Vietnamese
+    line: int | None = None  # line of its <record> (MARCXML)
 
     def describe(self) -> str:
-        return f"bản ghi số {self.number} (byte {self.offset}): {self.reason}"
+        where = f"byte {self.offset}" if self.offset is not None else f"dòng {self.line}"
+        return f"bản ghi số {self.number} ({where}): {self.reason}"
 
 
 @dataclass

@@ -141,8 +141,11 @@ def test_broken_marcxml_is_fatal(tmp_path: Path) -> None:
         "<record><leader>short</leader></record></collection>",
         encoding="utf-8",
     )
-    with pytest.raises(FatalInputError, match="bản ghi số 1"):
-        list(read_records(bad_leader))
+    report = MarcReadReport()
+    assert list(read_records(bad_leader, report=report)) == []
+    assert report.read == 1 and "24" in report.skipped[0].reason
+    with pytest.raises(FatalInputError, match=r"bản ghi số 1 \(dòng 1\)"):
+        list(read_records(bad_leader, strict=True))
 
 
 def nfd_record() -> Record:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from pymarc import Record
 
 from marc.errors import FatalInputError
 from marc.io import MarcReadReport, read_records, write_marcxml, write_mrc
@@ -107,3 +108,24 @@ def test_blank_leader09_with_utf8_bytes_is_read_as_utf8() -> None:
     titles = [r["245"]["a"] for r in read_records(MARC / "utf8-unflagged.mrc", report=report)]
     assert titles == [t for _, _, t, _ in MARC8_TITLES]
     assert report.utf8_unflagged == 4 and report.marc8 == 0
+
+
+def test_marcxml_records_that_are_not_marc_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "other.xml"
+    write_marcxml([Record(good(n)) for n in (1, 2, 3, 4, 5)], path)
+    lines = path.read_text(encoding="utf-8").splitlines()  # one <record> a line, from line 3
+    lines[3] = lines[3].replace("<leader>", "<leader>x", 1)  # record 2: leader of 25
+    lines[4] = lines[4].replace('ind1="1"', 'ind1="#"', 1)  # record 3: "#" indicator
+    lines[5] = lines[5].replace('<subfield code="a">', '<subfield code="ab">', 1)  # record 4
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = MarcReadReport()
+    ids = [r["001"].data for r in read_records(path, report=report)]
+    assert ids == ["GOOD-1", "GOOD-5"]
+    assert report.read == 5 and [(s.number, s.line) for s in report.skipped] == [
+        (2, 4), (3, 5), (4, 6)]
+    reasons = [s.reason for s in report.skipped]
+    assert "leader" in reasons[0] and "'#0'" in reasons[1] and "'ab'" in reasons[2]
+    assert report.lines()[1] == f"  bản ghi số 2 (dòng 4): {reasons[0]}"
+    with pytest.raises(FatalInputError, match=r"bản ghi số 2 \(dòng 4\)"):
+        list(read_records(path, strict=True))
+

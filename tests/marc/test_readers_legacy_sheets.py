@@ -46,7 +46,11 @@ def _row_report(conversion: Conversion) -> list[tuple]:
 
 def _marc(conversion: Conversion, file: str) -> list[str]:
     built = records(conversion, CONFIG, store=None, today=date(2025, 10, 2))
-    return [str(record).replace(file, "<file>") for record in built]
+    return [  # 005 is the time of building: the two conversions may straddle a second
+        "\n".join(line for line in str(record).replace(file, "<file>").splitlines()
+                  if not line.startswith("=005"))
+        for record in built
+    ]
 
 
 @pytest.mark.parametrize(("base", "encoding", "fmt"), COPIES)
