@@ -49,6 +49,7 @@ class SheetReport:
     unmapped: tuple[str, ...]
     encoding: str | None
     notes: tuple[str, ...]
+    encoding_note: str = ""  # how the sheet's text was decoded, when it was (also in notes)
 
 
 @dataclass
@@ -127,12 +128,12 @@ def read_table(
     row_numbers: Sequence[int] | None = None,
     whole_file_legacy: str | None = None,
     decoded: bool = False,
-    notes: Sequence[str] = (),
+    encoding_note: str = "",
 ) -> SheetResult:
     """Read one grid. ``row_numbers[i]`` is the number shown for ``rows[i]`` (default i+1).
 
     ``decoded`` says the grid's text is Unicode already (a legacy sheet decoded whole, as
-    the sheet ``notes`` say): cells are not judged one by one again.
+    ``encoding_note`` says): cells are not judged one by one again.
     """
     numbers = row_numbers if row_numbers is not None else range(1, len(rows) + 1)
     header = find_header(rows, table)
@@ -140,19 +141,20 @@ def read_table(
         note = "không tìm thấy dòng tiêu đề: bỏ qua trang" if any(
             any(not _is_empty(v) for v in row) for row in rows
         ) else "trang trống"
-        report = SheetReport(file, sheet, None, {}, (), encoding, (*notes, note))
+        notes = (encoding_note, note) if encoding_note else (note,)
+        report = SheetReport(file, sheet, None, {}, (), encoding, notes, encoding_note)
         return SheetResult(report=report)
     reader = _RowReader(
         header, file, sheet, matcher, forced_category, whole_file_legacy, decoded=decoded
     )
     for index in range(header.data_start, len(rows)):
         reader.read(rows[index], numbers[index], first=index == header.data_start)
-    all_notes = [*notes, *header.notes]
     if whole_file_legacy:
-        all_notes.append(f"tệp mã {whole_file_legacy}: đã chuyển sang Unicode")
+        encoding_note = f"tệp mã {whole_file_legacy}: đã chuyển sang Unicode"
+    all_notes = [encoding_note, *header.notes] if encoding_note else list(header.notes)
     report = SheetReport(
         file, sheet, numbers[header.row], header.mapping, header.unmapped, encoding,
-        tuple(all_notes),
+        tuple(all_notes), encoding_note,
     )
     return SheetResult(reader.rows, reader.skipped, report)
 

@@ -48,7 +48,7 @@ def read_workbook(
                 raise FatalInputError(
                     f"Không đọc được trang {name!r} của tệp {path.name}: {exc}"
                 ) from exc
-            cells, encoding, notes = _decoded(path, name, grid)
+            cells, encoding, note = _decoded(path, name, grid)
             results.append(
                 read_table(
                     cells,
@@ -59,7 +59,7 @@ def read_workbook(
                     forced_category=forced_category,
                     encoding=encoding,
                     decoded=encoding is not None,
-                    notes=notes,
+                    encoding_note=note,
                 )
             )
     finally:
@@ -70,15 +70,15 @@ def read_workbook(
 Grid = Sequence[Sequence[object]]
 
 
-def _decoded(path: Path, sheet: str, grid: Grid) -> tuple[Grid, str | None, tuple[str, ...]]:
+def _decoded(path: Path, sheet: str, grid: Grid) -> tuple[Grid, str | None, str]:
     """The sheet's grid with every text cell decoded, its encoding, and a note saying so."""
     verdict = texts_encoding(v for row in grid for v in row if type(v) is str and v)
     if verdict.mixed:
         counts = ", ".join(f"{n} ô {name}" for name, n in verdict.mixed)
-        return grid, None, (f"trang lẫn nhiều bảng mã ({counts}): chuyển mã từng ô",)
+        return grid, None, f"trang lẫn nhiều bảng mã ({counts}): chuyển mã từng ô"
     encoding = verdict.encoding
     if encoding is None:
-        return grid, None, ()
+        return grid, None, ""
     capitals = capital_cells(path, sheet)
     # Known fonts say which cells are capitals; without them (.ods) capitals are guessed.
     guess = path.suffix.lower() not in FONT_SUFFIXES
@@ -95,7 +95,7 @@ def _decoded(path: Path, sheet: str, grid: Grid) -> tuple[Grid, str | None, tupl
     note = f"trang mã {encoding}: đã chuyển toàn bộ {cells} ô chữ sang Unicode"
     if capitals:
         note += f" ({len(capitals)} ô phông chữ in hoa .Vn…H viết hoa)"
-    return decoded, encoding, (note,)
+    return decoded, encoding, note
 
 
 def _decode_cell(text: str, encoding: str, runs: tuple[Run, ...] | None, guess: bool) -> str:

@@ -89,3 +89,30 @@ def test_push_sends_the_readable_records_and_strict_sends_nothing(
     assert result.exit_code == 1, result.output
     assert "bản ghi số 2 (byte " + str(first) + "): bản ghi cuối bị cắt cụt" in result.output
     assert len(fake_koha.biblios()) == 1 and len(fake_koha.items()) == 1
+
+
+def _summary(output: str, name: str) -> list[str]:
+    return [line.replace(name, "<list>") for line in output.splitlines()
+            if not line.startswith(("Bảng mã", "Đã ghi", "Báo cáo"))]
+
+
+@pytest.mark.parametrize("copy", ["phieu-giao-hang-tcvn3.xls", "phieu-giao-hang-vni.xlsx"])
+def test_convert_a_legacy_list_says_so_and_counts_like_the_original(
+    copy: str, tmp_path: Path
+) -> None:
+    legacy = FIXTURES / "legacy"
+    results = {}
+    for name in ("phieu-giao-hang.xlsx", copy):
+        (tmp_path / name).mkdir()  # a store each: both get the same accession numbers
+        results[name] = run(tmp_path / name, "acquisitions", "convert", str(legacy / name),
+                            "--out", str(tmp_path / f"{name}.mrc"),
+                            "--report", str(tmp_path / f"{name}.report.xlsx"))
+    original, converted = results["phieu-giao-hang.xlsx"], results[copy]
+    assert converted.exit_code == original.exit_code == 1  # two rows carry bad prices
+    assert _summary(converted.output, copy) == _summary(original.output, "phieu-giao-hang.xlsx")
+    assert "dòng 15: Giá \"liên hệ\" không đọc được" in converted.output
+    assert "Số dòng dữ liệu đọc được: 12" in original.output
+    encoding = "TCVN3" if "tcvn3" in copy else "VNI"
+    assert f"Bảng mã ở {copy} [Phiếu giao hàng]: trang mã {encoding}: đã chuyển toàn bộ" in (
+        converted.output)
+    assert "Bảng mã" not in original.output
