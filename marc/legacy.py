@@ -238,56 +238,31 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return text, name
 
 
-@dataclass(frozen=True)
-class TextsEncoding:
-    """What a set of texts (one sheet's cells) is typed in.
-
-    ``encoding`` is ``TCVN3`` or ``VNI`` when every cell should be decoded with it, else
-    None. ``mixed`` counts the cells per reading (``Unicode``, ``TCVN3``, ``VNI``) when
-    genuine Unicode Vietnamese sits beside legacy cells: such texts are decoded cell by cell.
-    """
-
-    encoding: str | None
-    mixed: tuple[tuple[str, int], ...] = ()
-
-
-UNICODE = "Unicode"
-
-
-def texts_encoding(texts: Iterable[str]) -> TextsEncoding:
-    """Decide the encoding of a whole set of texts from all of them together.
+def texts_encoding(texts: Iterable[str]) -> str | None:
+    """``TCVN3`` or ``VNI`` when a whole set of texts (one sheet's cells) is typed in it.
 
     A legacy rendering never holds a letter that only Unicode Vietnamese has (``ơ``, ``ư``,
-    ``ạ``…), so texts without any such letter are judged as one: the reading with the fewest
-    non-syllables over all of them wins (short cells such as ``45.000®`` follow the rest).
-    Texts with such letters beside legacy-looking ones are a mixed set.
+    ``ạ``…): at the first text with one, the set is Unicode (possibly mixed with legacy
+    cells, which are then judged one by one) and None is returned. Otherwise the texts are
+    judged as one: the reading with the fewest non-syllables over all of them wins, so short
+    cells such as ``45.000®`` follow the rest.
     """
-    unicode_cells = 0
-    candidates: list[str] = []
+    candidates: Counter[str] = Counter()  # lists repeat a lot: judge each text once
     for text in texts:
         if text.isascii():
             continue
         if _UNICODE_VN.search(text):
-            unicode_cells += 1
-        elif _LEGACY_CANDIDATE.search(text):
-            candidates.append(text)
+            return None
+        if _LEGACY_CANDIDATE.search(text):
+            candidates[text] += 1
     if not candidates:
-        return TextsEncoding(None)
-    if unicode_cells:
-        counts = Counter(
-            name for name in (detect_and_convert(text)[1] for text in candidates) if name
-        )
-        if not counts:
-            return TextsEncoding(None)
-        return TextsEncoding(None, ((UNICODE, unicode_cells), *sorted(counts.items())))
-    unique = Counter(candidates)
+        return None
     scores = {
-        None: sum(_badness(t) * n for t, n in unique.items()),
-        TCVN3: sum(_badness(tcvn3_to_unicode(t)) * n for t, n in unique.items()),
-        VNI: sum(_badness(vni_to_unicode(t)) * n for t, n in unique.items()),
+        None: sum(_badness(t) * n for t, n in candidates.items()),
+        TCVN3: sum(_badness(tcvn3_to_unicode(t)) * n for t, n in candidates.items()),
+        VNI: sum(_badness(vni_to_unicode(t)) * n for t, n in candidates.items()),
     }
-    best = min(scores, key=lambda name: (scores[name], name is not None))
-    return TextsEncoding(best)
+    return min(scores, key=lambda name: (scores[name], name is not None))
 
 
 def decode(text: str, encoding: str, *, guess_capitals: bool = True) -> str:

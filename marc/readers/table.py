@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -151,6 +152,9 @@ def read_table(
         reader.read(rows[index], numbers[index], first=index == header.data_start)
     if whole_file_legacy:
         encoding_note = f"tệp mã {whole_file_legacy}: đã chuyển sang Unicode"
+    elif reader.converted:
+        counts = ", ".join(f"{n} ô {name}" for name, n in sorted(reader.converted.items()))
+        encoding_note = f"trang lẫn Unicode và mã cũ: đã chuyển mã từng ô ({counts})"
     all_notes = [encoding_note, *header.notes] if encoding_note else list(header.notes)
     report = SheetReport(
         file, sheet, numbers[header.row], header.mapping, header.unmapped, encoding,
@@ -195,6 +199,7 @@ class _RowReader:
         self.heading_grade: str | None = None
         self.rows: list[AcquisitionRow] = []
         self.skipped: list[SkippedRow] = []
+        self.converted: Counter[str] = Counter()  # cells decoded one by one, per encoding
 
     def read(self, row: Sequence[object], number: int, *, first: bool) -> None:
         count = len(row) - row.count("")
@@ -222,6 +227,8 @@ class _RowReader:
                 else:
                     text, legacy = detect_and_convert(value)
                     text = " ".join(text.split())
+                    if legacy:
+                        self.converted[legacy] += 1
                     legacy = legacy or self.whole_file_legacy
                     if legacy:
                         notes.append(f'Chuyển mã {legacy} → Unicode ở cột "{self.names[col]}"')

@@ -72,11 +72,7 @@ Grid = Sequence[Sequence[object]]
 
 def _decoded(path: Path, sheet: str, grid: Grid) -> tuple[Grid, str | None, str]:
     """The sheet's grid with every text cell decoded, its encoding, and a note saying so."""
-    verdict = texts_encoding(v for row in grid for v in row if type(v) is str and v)
-    if verdict.mixed:
-        counts = ", ".join(f"{n} ô {name}" for name, n in verdict.mixed)
-        return grid, None, f"trang lẫn nhiều bảng mã ({counts}): chuyển mã từng ô"
-    encoding = verdict.encoding
+    encoding = texts_encoding(v for row in grid for v in row if type(v) is str and v)
     if encoding is None:
         return grid, None, ""
     capitals = capital_cells(path, sheet)

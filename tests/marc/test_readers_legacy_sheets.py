@@ -16,7 +16,7 @@ from python_calamine import CalamineWorkbook
 
 from koha_bridge.acquisitions.pipeline import Conversion, prepare, records
 from koha_bridge.config import AccessionConfig, ClassificationConfig, Config
-from marc.legacy import TCVN3, VNI, texts_encoding, unicode_to_tcvn3
+from marc.legacy import TCVN3, VNI, texts_encoding, unicode_to_tcvn3, unicode_to_vni
 from marc.readers import ReadResult, read_acquisitions
 from marc.readers.fonts import capital_cells
 from tests.conftest import FIXTURES
@@ -105,18 +105,20 @@ def test_capitals_font_cells_are_read_from_both_formats() -> None:
 def test_short_legacy_cells_follow_the_sheet() -> None:
     texts = [unicode_to_tcvn3(t) for t in ("Tiếng Việt lớp một", "Người giao hàng",
                                            "Tổng cộng")] + ["45.000®"]
-    assert texts_encoding(texts).encoding == TCVN3
-    assert texts_encoding(["Toán", "Café", "Tiếng Việt"]).encoding is None
-    assert texts_encoding(["Toán 6", "Ngữ văn"]).mixed == ()
+    assert texts_encoding(texts) == TCVN3
+    assert texts_encoding(["45.000®"]) is None  # alone, a price is not Vietnamese text
+    assert texts_encoding([unicode_to_vni(t) for t in ("Tiếng Việt", "45.000đ")]) == VNI
+    assert texts_encoding(["Toán", "Café", "Tô Hoài"]) is None
+    assert texts_encoding(["Toán 6", "Ngữ văn", unicode_to_tcvn3("Tiếng Việt")]) is None
 
 
 def test_mixed_sheet_is_decoded_cell_by_cell_and_reported() -> None:
-    verdict = texts_encoding(["Tiếng Việt 1", unicode_to_tcvn3("Dế Mèn phiêu lưu ký")])
-    assert verdict.encoding is None and dict(verdict.mixed) == {"Unicode": 1, TCVN3: 1}
     result = read_acquisitions([FIXTURES / "readers" / "legacy-cells.xlsx"])
-    note = result.sheets[0].notes[0]
-    assert note.startswith("trang lẫn nhiều bảng mã") and TCVN3 in note and VNI in note
-    assert result.sheets[0].encoding is None
+    sheet = result.sheets[0]
+    assert sheet.encoding is None
+    assert sheet.encoding_note == (
+        "trang lẫn Unicode và mã cũ: đã chuyển mã từng ô (4 ô TCVN3, 2 ô VNI)")
+    assert sheet.notes[0] == sheet.encoding_note
 
 
 def test_unicode_list_is_left_alone() -> None:
