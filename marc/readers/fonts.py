@@ -2,8 +2,9 @@
 
 TCVN3 (ABC) has codes for lower-case toned letters only; its ``…H`` fonts draw those codes
 as capitals. calamine gives no fonts, so they are read here, with openpyxl (.xlsx) or xlrd
-(.xls), and only for sheets already judged legacy-encoded. A cell may mix fonts (a capital
-initial in ``.VnTimeH``, the rest in ``.VnTime``): it is returned as its runs.
+(.xls), and only for sheets already judged legacy-encoded; both are imported only then
+(openpyxl alone would cost every Unicode list ~25 MB and its import time). A cell may mix
+fonts (a capital initial in ``.VnTimeH``, the rest in ``.VnTime``): it comes as its runs.
 """
 
 from __future__ import annotations
@@ -11,10 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import xlrd
-from openpyxl import load_workbook
-from openpyxl.cell.rich_text import CellRichText, TextBlock
 
 #: ``.VnTimeH``, ``.VnArialH``, ``.VnAvantH``, ``.VnCentury SchoolbookH``…
 _CAPITALS_FONT = re.compile(r"^\.Vn.*H$")
@@ -49,6 +46,9 @@ def capital_cells(path: Path, sheet: str) -> CapitalCells:
 
 
 def _xlsx_cells(path: Path, sheet: str) -> CapitalCells:
+    from openpyxl import load_workbook
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+
     workbook = load_workbook(path, rich_text=True)
     try:
         if sheet not in workbook.sheetnames:
@@ -75,6 +75,8 @@ def _xlsx_cells(path: Path, sheet: str) -> CapitalCells:
 
 
 def _xls_cells(path: Path, sheet: str) -> CapitalCells:
+    import xlrd
+
     book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
     try:
         if sheet not in book.sheet_names():
