@@ -16,8 +16,6 @@ from pathlib import Path
 #: ``.VnTimeH``, ``.VnArialH``, ``.VnAvantH``, ``.VnCentury SchoolbookH``…
 _CAPITALS_FONT = re.compile(r"^\.Vn.*H$")
 
-FONT_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls"})
-
 
 @dataclass(frozen=True)
 class Run:
@@ -35,14 +33,21 @@ def is_capitals_font(name: str | None) -> bool:
     return bool(name) and _CAPITALS_FONT.match(name.strip()) is not None  # type: ignore[union-attr]
 
 
-def capital_cells(path: Path, sheet: str) -> CapitalCells:
-    """The cells of one sheet that use a capitals-only legacy font (empty if unknown)."""
+class FontsUnreadable(Exception):
+    """The workbook's fonts could not be read (calamine could read its values)."""
+
+
+def capital_cells(path: Path, sheet: str) -> CapitalCells | None:
+    """The cells of one sheet that use a capitals-only legacy font; None if fonts are unknown
+    (.ods, .xlsb). Raises :class:`FontsUnreadable` when the fonts cannot be read."""
     suffix = path.suffix.lower()
-    if suffix == ".xls":
-        return _xls_cells(path, sheet)
-    if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_cells(path, sheet)
-    return {}
+    reader = {".xls": _xls_cells, ".xlsx": _xlsx_cells, ".xlsm": _xlsx_cells}.get(suffix)
+    if reader is None:
+        return None
+    try:
+        return reader(path, sheet)
+    except Exception as exc:  # any failure of an optional extra read: its cause is reported
+        raise FontsUnreadable(f"{type(exc).__name__}: {exc}") from exc
 
 
 def _xlsx_cells(path: Path, sheet: str) -> CapitalCells:

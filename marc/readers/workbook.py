@@ -14,7 +14,7 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from marc.errors import FatalInputError
 from marc.legacy import decode, texts_encoding
-from marc.readers.fonts import FONT_SUFFIXES, Run, capital_cells
+from marc.readers.fonts import FontsUnreadable, Run, capital_cells
 from marc.readers.table import CategoryMatcher, SheetResult, read_table
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
@@ -75,9 +75,14 @@ def _decoded(path: Path, sheet: str, grid: Grid) -> tuple[Grid, str | None, str]
     encoding = texts_encoding(v for row in grid for v in row if type(v) is str and v)
     if encoding is None:
         return grid, None, ""
-    capitals = capital_cells(path, sheet)
+    problem = ""
+    try:
+        capitals = capital_cells(path, sheet)
+    except FontsUnreadable as exc:
+        capitals, problem = None, f"; không đọc được phông chữ ({exc}): chữ in hoa được đoán"
     # Known fonts say which cells are capitals; without them (.ods) capitals are guessed.
-    guess = path.suffix.lower() not in FONT_SUFFIXES
+    guess = capitals is None
+    capitals = capitals or {}
     decoded: list[list[object]] = []
     cells = 0
     for r, row in enumerate(grid):
@@ -91,7 +96,7 @@ def _decoded(path: Path, sheet: str, grid: Grid) -> tuple[Grid, str | None, str]
     note = f"trang mã {encoding}: đã chuyển toàn bộ {cells} ô chữ sang Unicode"
     if capitals:
         note += f" ({len(capitals)} ô phông chữ in hoa .Vn…H viết hoa)"
-    return decoded, encoding, note
+    return decoded, encoding, note + problem
 
 
 def _decode_cell(text: str, encoding: str, runs: tuple[Run, ...] | None, guess: bool) -> str:

@@ -17,8 +17,8 @@ from python_calamine import CalamineWorkbook
 from koha_bridge.acquisitions.pipeline import Conversion, prepare, records
 from koha_bridge.config import AccessionConfig, ClassificationConfig, Config
 from marc.legacy import TCVN3, VNI, texts_encoding, unicode_to_tcvn3, unicode_to_vni
-from marc.readers import ReadResult, read_acquisitions
-from marc.readers.fonts import capital_cells
+from marc.readers import ReadResult, read_acquisitions, workbook
+from marc.readers.fonts import FontsUnreadable, capital_cells
 from tests.conftest import FIXTURES
 
 LEGACY = FIXTURES / "legacy"
@@ -139,3 +139,18 @@ def test_copies_hold_legacy_text_only(base: str, encoding: str, fmt: str) -> Non
                                        t.lower()) for t in texts)
     if fmt == "xls":
         assert xlrd.open_workbook(str(path)).biff_version == 80
+
+
+def test_unreadable_fonts_fall_back_to_guessed_capitals(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(path: object, sheet: str) -> None:
+        raise FontsUnreadable("BadZipFile: File is not a zip file")
+
+    monkeypatch.setattr(workbook, "capital_cells", broken)
+    result = read_acquisitions([LEGACY / "phieu-giao-hang-tcvn3.xlsx"])
+    note = result.sheets[0].encoding_note
+    assert note.startswith("trang mã TCVN3: đã chuyển toàn bộ 103 ô chữ sang Unicode")
+    assert note.endswith("không đọc được phông chữ (BadZipFile: File is not a zip file): "
+                         "chữ in hoa được đoán")
+    by_seq = {r.values["seq"]: r.values for r in result.rows}
+    assert by_seq["1"]["price"] == "45.000đ" and len(result.rows) == 12
+    assert "dòng tổng cộng" in {s.reason for s in result.skipped}
