@@ -44,6 +44,7 @@ class KohaConfig:
     verify_tls: bool = True
     retries: int = 5
     per_page: int = 100
+    workers: int = 4  # parallel page reads (pull); keep modest, Koha's workers are few
 
 
 @dataclass(frozen=True)
