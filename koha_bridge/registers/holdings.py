@@ -13,10 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from marc.itemnote import DeliveryNote, parse_delivery_note
-
 from koha_bridge.config import Category, RegistersConfig
 from koha_bridge.store import Store
+from marc.itemnote import DeliveryNote, parse_delivery_note
 
 OTHER = ""  # the category of a copy no configured category claims
 _ACCESSION = re.compile(r"^(?P<prefix>.*?)[.\-\s]*(?P<number>\d+)$")
@@ -207,13 +206,3 @@ def load_holdings(store: Store, library: str, categories: Sequence[Category]) ->
         for row in store.execute(_TITLES, (library,))
     }
     return Holdings(library, copies, titles, categories)
-
-
-def data_age(store: Store) -> str | None:
-    """The latest ``pulled_at`` in the mirror: how old the registers' data is."""
-    latest: str | None = None
-    for table in ("koha_items", "koha_patrons", "koha_checkouts", "koha_libraries"):
-        row = store.execute(f"SELECT MAX(pulled_at) FROM {table}").fetchone()
-        if row and row[0] and (latest is None or row[0] > latest):
-            latest = row[0]
-    return latest
