@@ -8,11 +8,12 @@ from koha_bridge.standards.evaluate import STATUS_VI, Assessment, Line
 from koha_bridge.standards.inputs import ESTABLISHMENT
 from koha_bridge.stats.report import col, data_line, header_lines, table, yearly_part
 from koha_bridge.stats.school import SchoolStats
+from koha_bridge.stats.sql import DEFAULT_ROLES, Roles
 from marc.settings import SchoolConfig
 
 
 def evidence_report(result: Assessment, school: SchoolConfig, stats: SchoolStats,
-                    requested: str) -> Report:
+                    requested: str, roles: Roles = DEFAULT_ROLES) -> Report:
     criteria = load_criteria()
     inputs = result.inputs.path.name if result.inputs and result.inputs.path else "(không có)"
     summary = TextBlock([
@@ -45,7 +46,7 @@ def evidence_report(result: Assessment, school: SchoolConfig, stats: SchoolStats
             Part("Tiêu chí", "TỪNG TIÊU CHÍ: SỐ ĐO, NGƯỠNG, KẾT QUẢ, NGUỒN",
                  [_lines_table(result.lines)]),
             Part("Điều kiện NĐ 93", ESTABLISHMENT.upper(), [_lines_table(result.establishment)]),
-            yearly_part(stats),
+            yearly_part(stats, roles),
         ],
         signatures=[Signature("NGƯỜI LẬP"), Signature("HIỆU TRƯỞNG")],
     )

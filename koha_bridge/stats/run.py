@@ -18,7 +18,14 @@ from koha_bridge.standards.report import evidence_report
 from koha_bridge.standards.rollup_report import rollup_report
 from koha_bridge.stats.report import stats_report
 from koha_bridge.stats.school import SchoolStats, school_stats
+from koha_bridge.stats.sql import Roles
 from koha_bridge.store import Store
+
+
+def roles_of(config: Config) -> Roles:
+    """Pupils and teachers are the patrons whose category code starts with ``[patrons]``
+    ``pupil_category`` / ``teacher_category`` (``HS`` covers ``HS_THCS``, ``HS_TH`` …)."""
+    return Roles(config.patrons.pupil_category, config.patrons.teacher_category)
 
 
 @dataclass(frozen=True)
@@ -29,8 +36,9 @@ class Written:
 
 def write_stats(store: Store, config: Config, year: SchoolYear, library: str,
                 out_dir: Path) -> tuple[SchoolStats, Written]:
-    stats = school_stats(store.conn, year, library, config.categories)
-    report = stats_report(stats, config.school, config.categories)
+    roles = roles_of(config)
+    stats = school_stats(store.conn, year, library, config.categories, roles)
+    report = stats_report(stats, config.school, config.categories, roles)
     files = write(report, out_dir, f"thongke-{stats.library_id}-{year.label}", pdf_fonts(config))
     return stats, Written(list(files), stats.data_date)
 
@@ -54,9 +62,11 @@ def check_standards(store: Store, config: Config, year: SchoolYear, library: str
                     ) -> tuple[Assessment, Written]:
     known = {c.key for c in load_criteria().items}
     inputs = read_inputs(inputs_file, known)
-    result = assess(store.conn, year, library, config.school.level, config.categories, inputs)
-    stats = school_stats(store.conn, year, result.library_id, config.categories)
-    report = evidence_report(result, config.school, stats, level)
+    roles = roles_of(config)
+    result = assess(store.conn, year, library, config.school.level, config.categories, inputs,
+                    roles)
+    stats = school_stats(store.conn, year, result.library_id, config.categories, roles)
+    report = evidence_report(result, config.school, stats, level, roles)
     files = write(report, out_dir, f"tt16-minhchung-{result.library_id}-{year.label}",
                   pdf_fonts(config))
     record(store, result)
@@ -71,10 +81,12 @@ def write_rollup(config: Config, year: SchoolYear, out_dir: Path,
     or every library of the configured store."""
     if store_paths:
         stores = rollup.store_files(store_paths)
-        rows = list(rollup.from_stores(shown(stores), year, config.categories))
+        rows = list(rollup.from_stores(shown(stores), year, config.categories,
+                                       roles_of(config)))
     else:
         with open_store() as store:
-            rows = rollup.from_store(store.conn, store.path.name, year, config.categories)
+            rows = rollup.from_store(store.conn, store.path.name, year, config.categories,
+                                     roles_of(config))
     report = rollup_report(rows, year, config.school.managing_body)
     files = write(report, out_dir, f"tonghop-{year.label}", pdf_fonts(config))
     return rows, Written(list(files))
