@@ -36,6 +36,9 @@ def evidence_report(result: Assessment, school: SchoolConfig, stats: SchoolStats
         f"Số liệu nhập tay: {inputs}. {data_line(result.data_date)}.",
         "Ngưỡng ghi \"CHƯA XÁC NHẬN\" chưa được đọc trong văn bản chính thức: phần mềm không "
         "tự đặt ngưỡng, dòng đó chỉ đạt khi thư viện tự đánh giá là đạt.",
+        *(["Tiêu chí không áp dụng cho cấp học của trường: "
+           + "; ".join(c.label for c in result.not_applicable) + "."]
+          if result.not_applicable else []),
     ])
     return Report(
         title="MINH CHỨNG ĐÁNH GIÁ THƯ VIỆN THEO THÔNG TƯ 16/2022/TT-BGDĐT",
