@@ -9,7 +9,16 @@ import click
 import requests
 from requests.adapters import HTTPAdapter
 
-from cli.common import AppContext, counter, echo, pass_app, warn, warn_rejected
+from cli.common import (
+    AppContext,
+    counter,
+    echo,
+    pass_app,
+    strict_option,
+    warn,
+    warn_marc,
+    warn_rejected,
+)
 from koha_bridge.acquisitions.pipeline import load_records
 from koha_bridge.config import Config
 from koha_bridge.exceptions import PreflightError
@@ -21,6 +30,7 @@ from koha_bridge.push.report import outcome_lines, plan_lines, write_push_report
 from koha_bridge.push.run import Pusher, PushOutcome, PushPlan, plan_push, refresh_index
 from koha_bridge.store.journal import Journal
 from koha_bridge.store.lock import store_lock
+from marc.io import MarcReadReport
 
 
 @click.command("push")
@@ -35,6 +45,7 @@ from koha_bridge.store.lock import store_lock
 @click.option("--library", metavar="MÃ",
               help="Đẩy vào thư viện Koha này dù khác [school] library_id "
                    "(952 $a/$b của các bản phải là mã này).")
+@strict_option
 @pass_app
 def push(
     app: AppContext,
@@ -44,14 +55,16 @@ def push(
     report: Path | None,
     refresh: bool,
     library: str | None,
+    strict: bool,
 ) -> None:
     """Đẩy biểu ghi (.mrc, MARCXML, hoặc một danh sách sách) và các bản lên Koha.
 
     Trước khi ghi, lệnh kiểm tra rằng Koha có đủ mã thư viện, kiểu tài liệu, bộ sưu
     tập và vị trí kho mà các bản dùng. Chạy lại lệnh sau khi bị ngắt là an toàn: những
-    gì đã tạo trong Koha không bị tạo lần nữa. Mã thoát: 0 xong hết; 1 có bản lỗi hoặc
-    xung đột; 2 Koha thiếu mã, bản thuộc thư viện khác (chưa ghi gì), hoặc một lệnh
-    khác đang dùng kho dữ liệu này; 4 không kết nối được Koha hoặc Koha từ chối đăng
+    gì đã tạo trong Koha không bị tạo lần nữa. Mã thoát: 0 xong hết; 1 có bản lỗi, bản
+    ghi MARC hỏng bị bỏ qua hoặc xung đột; 2 Koha thiếu mã, bản thuộc thư viện khác
+    (chưa ghi gì), hoặc một lệnh khác đang dùng kho dữ liệu này; 3 tệp không dùng được
+    (kể cả --strict gặp bản ghi hỏng); 4 không kết nối được Koha hoặc Koha từ chối đăng
     nhập.
     """
     report = report or source.with_name(f"{source.stem}-koha.xlsx")
@@ -61,8 +74,12 @@ def push(
         if refresh:
             count = refresh_index(api, journal)
             echo(app, f"Chỉ mục cục bộ: {count} biểu ghi từ Koha")
-        records, rejected = load_records(source, app.config, store=store)
+        marc = MarcReadReport()
+        records, rejected = load_records(
+            source, app.config, store=store, strict=strict, marc_report=marc
+        )
         warn_rejected(rejected)
+        rejected += warn_marc(marc)
         problems = preflight(records, app.config, KohaCodes(api), library=library)
         if problems:
             raise PreflightError([(p.message, p.fix) for p in problems])
