@@ -21,6 +21,7 @@ from koha_bridge.store import Store
 
 
 def inputs_path(out_dir: Path, year: SchoolYear) -> Path:
+    """Where the manual-inputs file is looked for (and its template written) by default."""
     return out_dir / f"tt16-nhap-tay-{year.label}.toml"
 
 
@@ -37,6 +38,7 @@ def write_template_if_missing(path: Path, config: Config, year: SchoolYear) -> b
 def check_standards(store: Store, config: Config, year: SchoolYear, library: str,
                     inputs_file: Path, out_dir: Path, level: str
                     ) -> tuple[Assessment, Written]:
+    """Judge the library, write the evidence pack, remember the level for roll-ups."""
     known = {c.key for c in load_criteria().items}
     inputs = read_inputs(inputs_file, known)
     roles = roles_of(config)

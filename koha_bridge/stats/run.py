@@ -22,12 +22,15 @@ def roles_of(config: Config) -> Roles:
 
 @dataclass(frozen=True)
 class Written:
+    """The files a job wrote, and the date of the data they show."""
+
     files: list[Path]
     data_date: str | None = None
 
 
 def write_stats(store: Store, config: Config, year: SchoolYear, library: str,
                 out_dir: Path) -> tuple[SchoolStats, Written]:
+    """``thongke-CODE-YEAR.xlsx`` and ``.pdf`` for one library."""
     roles = roles_of(config)
     stats = school_stats(store.conn, year, library, config.categories, roles)
     report = stats_report(stats, config.school, config.categories, roles)
