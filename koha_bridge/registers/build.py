@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 from classification.labels.fonts import fonts_for
@@ -89,17 +91,42 @@ def write(report: Report, out_dir: Path, stem: str, fonts: PdfFonts) -> tuple[Pa
     return xlsx, pdf
 
 
+def _workbooks(store_path: Path, config: Config, year: SchoolYear, library: str,
+               out_dir: Path, today: date) -> list[Path]:
+    """The XLSX half of a build, in the worker process (its own connection to the store)."""
+    with Store(store_path) as store:
+        ctx = context(store, config, year, library)
+        return [write_xlsx(register.build(ctx, store, today),
+                           out_dir / f"{file_stem(register.key, year)}.xlsx")
+                for register in REGISTERS]
+
+
 def build_all(store: Store, config: Config, year: SchoolYear, library: str, out_dir: Path,
               fonts: PdfFonts, *, today: date | None = None,
-              progress: Callable[[str], None] | None = None) -> list[Built]:
-    """Every register of ``year`` for ``library`` as XLSX and PDF in ``out_dir``."""
+              progress: Callable[[str], None] | None = None, parallel: bool = True) -> list[Built]:
+    """Every register of ``year`` for ``library`` as XLSX and PDF in ``out_dir``.
+
+    With ``parallel`` (where ``fork`` exists), a worker process writes the workbooks
+    while this one writes the PDFs: each reads the store on its own, and a register of a
+    large school costs a few seconds in each format.
+    """
     today = today or date.today()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    worker = None
+    if parallel and "fork" in get_all_start_methods():
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
+        worker = pool.submit(_workbooks, store.path, config, year, library, out_dir, today)
+        pool.shutdown(wait=False)
     ctx = context(store, config, year, library)
-    built = []
+    pdfs = []
     for register in REGISTERS:
         if progress:
             progress(register.title)
         report = register.build(ctx, store, today)
-        xlsx, pdf = write(report, out_dir, file_stem(register.key, year), fonts)
-        built.append(Built(register, xlsx, pdf))
-    return built
+        stem = file_stem(register.key, year)
+        if worker is None:
+            write_xlsx(report, out_dir / f"{stem}.xlsx")
+        pdfs.append(write_pdf(report, out_dir / f"{stem}.pdf", fonts))
+    workbooks = worker.result() if worker is not None else [
+        out_dir / f"{file_stem(r.key, year)}.xlsx" for r in REGISTERS]
+    return [Built(r, x, p) for r, x, p in zip(REGISTERS, workbooks, pdfs, strict=True)]

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from koha_bridge.pull.age import CORE
 from koha_bridge.store import Store
 from marc.itemnote import DeliveryNote, format_delivery_note
 
 PULLED_AT = "2026-06-01T08:00:00+07:00"
+ITEM_TYPES = {"SGK": "SGK", "TK": "STK", "TN": "STN", "NV": "SNV"}
 LIBRARY = "MAU"
 
 BIBLIOS = {
@@ -162,7 +164,7 @@ def fill(store: Store) -> dict[str, int]:
                 " purchase_price, withdrawn, withdrawn_date, lost_status, lost_date,"
                 " last_seen_date, checked_out_date, timestamp, pulled_at)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (item_id, item.biblio, item.library, item.library, "S" + item.category,
+                (item_id, item.biblio, item.library, item.library, ITEM_TYPES[item.category],
                  item.category, f"{item.library}-{item.accession}", item.accession,
                  iso(item.acquired), item.source or None,
                  format_delivery_note(item.note) if item.note else None, item.price,
@@ -184,4 +186,7 @@ def fill(store: Store) -> dict[str, int]:
                 " checkout_date, due_date, checkin_date, pulled_at) VALUES (?,?,?,?,?,?,?,?)",
                 (checkout_id, patron, ids[accession], LIBRARY, iso(out), iso(due), iso(back),
                  PULLED_AT))
+        for name in CORE:  # as a finished pull of MAU leaves it
+            conn.execute("INSERT INTO pull_state (resource, last_full_at, last_pull_at, rows)"
+                         " VALUES (?, ?, ?, 0)", (f"{name}@{LIBRARY}", PULLED_AT, PULLED_AT))
     return ids
