@@ -24,6 +24,8 @@ class QueryError(ValueError):
 @functools.lru_cache(maxsize=262144)
 def fold(text: str) -> str:
     """Collation key: NFD without combining marks, case-folded, đ → d."""
+    if text.isascii():
+        return text.lower()  # nothing to decompose; casefold() is lower() on ASCII
     decomposed = unicodedata.normalize("NFD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return bare.casefold().replace("đ", "d")
@@ -170,12 +172,18 @@ def _op(op: str, operand: Any) -> Callable[[Any], bool]:
 
 
 def _any_of(tests: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
+    if len(tests) == 1:
+        return tests[0]
+
     def test(value: Any) -> bool:
         return any(t(value) for t in tests)
     return test
 
 
 def _all_of(tests: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
+    if len(tests) == 1:
+        return tests[0]
+
     def test(value: Any) -> bool:
         return all(t(value) for t in tests)
     return test
