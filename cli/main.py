@@ -38,6 +38,9 @@ SUBCOMMANDS = {
     "pull": "cli.pull",
     "push": "cli.push",
     "registers": "cli.registers",
+    "rollup": "cli.rollup",
+    "standards": "cli.standards",
+    "stats": "cli.stats",
 }
 
 

@@ -13,10 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from marc.itemnote import DeliveryNote, parse_delivery_note
-
 from koha_bridge.config import Category, RegistersConfig
 from koha_bridge.store import Store
+from marc.itemnote import DeliveryNote, parse_delivery_note
 
 OTHER = ""  # the category of a copy no configured category claims
 _ACCESSION = re.compile(r"^(?P<prefix>.*?)[.\-\s]*(?P<number>\d+)$")
