@@ -71,8 +71,12 @@ def op_info(spec: KohaSpec, route: Route) -> _OpInfo:
     )
 
 
-def _read_body(handler: BaseHTTPRequestHandler) -> bytes:
-    """The request body, by Content-Length or chunked transfer coding."""
+def _read_body(handler: BaseHTTPRequestHandler) -> bytes | None:
+    """The request body, by Content-Length or chunked transfer coding.
+
+    None when the client went away before sending all of it (a killed process): a web
+    server never hands such a request to Koha.
+    """
     if "chunked" in handler.headers.get("Transfer-Encoding", "").lower():
         chunks: list[bytes] = []
         while True:
@@ -84,7 +88,8 @@ def _read_body(handler: BaseHTTPRequestHandler) -> bytes:
             chunks.append(handler.rfile.read(size))
             handler.rfile.readline()
     length = int(handler.headers.get("Content-Length") or 0)
-    return handler.rfile.read(length) if length else b""
+    body = handler.rfile.read(length) if length else b""
+    return body if len(body) == length else None
 
 
 class Engine:
@@ -129,8 +134,11 @@ class Engine:
             method=handler.command, path=split.path,
             query=parse_qs(split.query, keep_blank_values=True),
             headers={k.lower(): v for k, v in handler.headers.items()},
-            body=body, base_url=f"http://127.0.0.1:{server.server_port}",
+            body=body or b"", base_url=f"http://127.0.0.1:{server.server_port}",
         )
+        if body is None:
+            self._drop(handler, req)
+            return
         delay = self.faults.delay()
         if delay:
             time.sleep(delay)  # outside every lock
