@@ -139,6 +139,31 @@ def _values(row: Row, field: str) -> list[Any]:
     return [None]
 
 
+_ORDER_CHECKS: dict[str, Callable[[int], bool]] = {
+    "<": lambda c: c < 0, ">": lambda c: c > 0, "<=": lambda c: c <= 0, ">=": lambda c: c >= 0,
+}
+
+
+def _ordered(key: str, operand: Any) -> Callable[[Any], bool]:
+    """``<``, ``>``, ``<=``, ``>=``; text against text through the operand's key, made once."""
+    checks = _ORDER_CHECKS[key]
+    if operand is None:
+        return lambda v: False
+    if not isinstance(operand, str):
+        return lambda v: v is not None and checks(compare(v, operand))
+    right = _key(operand)
+
+    def test(v: Any) -> bool:
+        if v is None:
+            return False
+        if v.__class__ is str:
+            left = _key(v)
+            return checks((left > right) - (left < right))
+        return checks(compare(v, operand))
+
+    return test
+
+
 def _op(op: str, operand: Any) -> Callable[[Any], bool]:
     key = op.lower().lstrip("-")
     if key in ("=", "ident"):
@@ -146,9 +171,7 @@ def _op(op: str, operand: Any) -> Callable[[Any], bool]:
     if key in ("!=", "<>", "not"):
         return lambda v: v is not None and not equal(v, operand)
     if key in ("<", ">", "<=", ">="):
-        checks = {"<": lambda c: c < 0, ">": lambda c: c > 0,
-                  "<=": lambda c: c <= 0, ">=": lambda c: c >= 0}[key]
-        return lambda v: v is not None and operand is not None and checks(compare(v, operand))
+        return _ordered(key, operand)
     if key in ("like", "not_like"):
         negate = key == "not_like"
         return lambda v: v is not None and like(v, operand) != negate
