@@ -61,17 +61,12 @@ def test_seeded_history_is_backdated_and_changes_are_not(fake_koha: FakeKoha) ->
 def test_a_request_cut_off_before_its_body_ends_never_reaches_koha(
         fake_koha: FakeKoha) -> None:
     import socket
-    import time
 
     with socket.create_connection(("127.0.0.1", fake_koha.port), timeout=5) as sock:
         sock.sendall(b"POST /api/v1/biblios/1/items HTTP/1.1\r\nHost: x\r\n"
                      b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":")
         sock.shutdown(socket.SHUT_WR)  # the client process died here
-        sock.recv(100)
-    deadline = time.monotonic() + 5
-    while not fake_koha.requests and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert [(r.path, r.status) for r in fake_koha.requests] == [
-        ("/api/v1/biblios/1/items", None)]
+        assert sock.recv(100) == b""  # closed without an answer, once the fake is done
+    assert fake_koha.requests == []
     assert fake_koha.items() == []
     fake_koha.assert_clean()
