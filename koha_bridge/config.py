@@ -76,6 +76,7 @@ class RegistersConfig:
         default_factory=lambda: {"1": "other", "2": "damaged", "3": "outdated", "4": "lost"}
     )
     headings_dir: str = ""  # the school's own register layouts (YAML), by file name
+    general_dates: str = "numeric"  # sổ tổng quát: "numeric" 26/11/2007 or "roman" 26.XI.2007
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,8 @@ def _check(config: Config) -> None:
         raise ConfigError("[accession] barcode phải là 'accession' hoặc 'numeric'")
     if config.accession.textbook_numbering not in ("per_category", "per_title"):
         raise ConfigError("[accession] textbook_numbering phải là per_category hoặc per_title")
+    if config.registers.general_dates not in ("numeric", "roman"):
+        raise ConfigError("[registers] general_dates phải là 'numeric' hoặc 'roman'")
     reasons = set(config.registers.withdrawn_reasons.values()) - set(WITHDRAWAL_REASONS)
     if reasons:
         raise ConfigError(

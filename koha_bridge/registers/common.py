@@ -35,10 +35,10 @@ class Context:
 
     @property
     def school(self) -> str:
-        name = self.config.school.name
-        if self.library_name and self.library_name != name:
-            return f"{name} – {self.library_name}"
-        return name
+        """The configured school's name, or the Koha library's for another library."""
+        if self.holdings.library == self.config.school.library_id:
+            return self.config.school.name
+        return self.library_name or self.holdings.library
 
 
 def columns(part: PartLayout, available: set[str], year: SchoolYear,

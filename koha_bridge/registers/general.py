@@ -23,6 +23,12 @@ NAME = "tong-quat"
 NO_DOCUMENT = "Nhập trực tiếp, không có chứng từ"
 UNDATED = "Không rõ ngày (trước khi có sổ)"
 REASONS = ("damaged", "outdated", "lost", "other")
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def roman_date(day: date) -> str:
+    """26.XI.2007: the customary date of the paper register (month in Roman numerals)."""
+    return f"{day.day}.{ROMAN[day.month - 1]}.{day.year}"
 
 
 def _breakdown(copies: Iterable[Copy], holdings: Holdings, cat_keys: set[str]) -> dict:
@@ -208,7 +214,17 @@ def build(ctx: Context) -> Report:
                           f"đến ngày {vn_date(ctx.year.end)}"),
         ]),
     ]
+    if ctx.config.registers.general_dates == "roman":
+        _roman_dates(intake + withdrawals)
     return frame(ctx, layout, parts)
+
+
+def _roman_dates(sections: list[Section]) -> None:
+    for section in sections:
+        for row in section.rows:
+            when = row.get("date")
+            if isinstance(row, dict) and isinstance(when, date):
+                row["date"] = roman_date(when)
 
 
 def _balance_keys() -> set[str]:

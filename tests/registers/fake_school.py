@@ -82,6 +82,7 @@ def seed(fake: FakeKoha) -> tuple[dict[str, int], dict[str, int]]:
                 "withdrawn_date": _stamp(item.withdrawn, 15) if item.withdrawn else None,
                 "lost_status": 1 if item.lost else 0,
                 "lost_date": _stamp(item.lost, 15) if item.lost else None,
+                "damaged_status": int(item.damaged),
                 "last_seen_date": _stamp(item.last_seen) if item.last_seen else None,
             }
             doc = routes_items.seed_item(state, biblios[item.biblio], fields,

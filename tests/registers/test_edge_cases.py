@@ -61,3 +61,17 @@ def test_accession_order_is_numeric_within_a_prefix() -> None:
     numbers = ["TK.10", "TK.9", "TN.1", "TK-00011", "TK.00008"]
     assert sorted(numbers, key=accession_key) == ["TK.00008", "TK.9", "TK.10", "TK-00011",
                                                   "TN.1"]
+
+
+def test_general_register_roman_dates(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from koha_bridge.config import RegistersConfig
+
+    config = replace(Config(), registers=RegistersConfig(general_dates="roman"))
+    assert general.roman_date(date(2007, 11, 26)) == "26.XI.2007"
+    with _store(tmp_path) as store:
+        report = general.build(context(store, config, school_year(config, "2025-2026"), "MAU"))
+    intake = report.parts[0].blocks[0].sections  # type: ignore[union-attr]
+    dates = [r["date"] for s in intake for r in s.rows]
+    assert "1.X.2024" in dates and "1.X.2025" in dates
