@@ -36,6 +36,7 @@ SUBCOMMANDS = {
     "inventory": "cli.inventory",
     "koha": "cli.koha",
     "labels": "cli.labels",
+    "patrons": "cli.patrons",
     "pull": "cli.pull",
     "push": "cli.push",
     "registers": "cli.registers",

@@ -325,6 +325,25 @@ MIGRATIONS: list[tuple[str, Migration]] = [
         ),
     ),
     (
+        "080_patron_sync_journal",
+        _script(
+            """
+            CREATE TABLE patron_sync (
+                school_year TEXT NOT NULL,
+                cardnumber TEXT NOT NULL,
+                action TEXT NOT NULL
+                    CHECK (action IN ('create', 'update', 'extend', 'expire')),
+                state TEXT NOT NULL CHECK (state IN ('planned', 'sending', 'done', 'failed')),
+                patron_id INTEGER,
+                fields TEXT NOT NULL,
+                reason TEXT,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (school_year, cardnumber)
+            )
+            """
+        ),
+    ),
+    (
         "020_deliveries",
         _script(
             """
