@@ -95,3 +95,19 @@ def test_the_sample_note_gives_its_own_number_and_date() -> None:
     # its second sheet is another document of the same delivery: said, first one kept
     assert 'số chứng từ "0913/PXK" ([Sách tham khảo] dòng 5)' in header.found
     assert 'hai số chứng từ khác nhau: dùng "0912/BBGN"' in header.found
+
+
+@pytest.mark.parametrize("name", ["phieu-giao-hang", "sample-delivery"])
+def test_legacy_typed_notes_give_the_same_delivery(name: str) -> None:
+    """The header block of a note typed in TCVN3 or VNI (.xls and .xlsx) reads as its
+    Unicode original's."""
+    legacy = FIXTURES / "legacy"
+    original = legacy / f"{name}.xlsx" if name != "sample-delivery" else (
+        FIXTURES / "sample-delivery.xlsx")
+    expected = read_acquisitions([original]).deliveries[original.name]
+    assert expected.document and expected.date and expected.supplier
+    for typed in ("tcvn3.xls", "tcvn3.xlsx", "vni.xls", "vni.xlsx"):
+        path = legacy / f"{name}-{typed}"
+        header = read_acquisitions([path]).deliveries[path.name]
+        assert (header.document, header.date, header.supplier) == (
+            expected.document, expected.date, expected.supplier), path.name
