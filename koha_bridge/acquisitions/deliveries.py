@@ -12,7 +12,9 @@ A copy's identity is (delivery, title, copy index): its accession item key is
 ``<001>|TQ<register number>|<copy>``, so a second delivery of the same titles, under the
 same file name and rows, gets new numbers, and converting a note again gets its own.
 A title's copies are 1..n, so a corrected note that has fewer copies of a title (or
-drops it) drops its copies n+1.. (``DeliveryRun.dropped``). The copies of a legacy
+drops it) drops its copies n+1..; ``record_delivery`` finds them by comparing the titles
+it records with those recorded before (so a correction interrupted before its titles
+were recorded still drops them when run again). The copies of a legacy
 delivery (numbered before deliveries existed, migration ``021_delivery_item_keys``)
 are adopted by the first note of that file name whose titles, rows and copies are
 exactly theirs.
@@ -114,7 +116,6 @@ class DeliveryRun:
     delivery: Delivery
     resolution: Resolution
     changes: list[str]
-    dropped: list[str]  # item keys of the copies a corrected note no longer has
 
 
 def open_delivery(
@@ -158,7 +159,6 @@ def open_delivery(
             resolution = Resolution.ADOPTED
         stamp = datetime.now().isoformat(timespec="seconds")
         changes: list[str] = []
-        dropped: list[str] = []
         if row is None:
             resolution = Resolution.NEW
             register = conn.execute(
@@ -175,7 +175,7 @@ def open_delivery(
         else:
             delivery_id = int(row["id"])
             if resolution is Resolution.CORRECTED:
-                changes, dropped = _changes(conn, row, lines)
+                changes = _changes(conn, delivery_id, lines)
                 conn.execute(
                     "UPDATE deliveries SET supplier = COALESCE(?, supplier), content_hash = ?,"
                     " revision = revision + 1, updated_at = ? WHERE id = ?",
@@ -196,16 +196,27 @@ def open_delivery(
             [(delivery_id, f.name, f.sha256, f.size) for f in facts.files],
         )
         delivery = _delivery(conn, delivery_id)
-    return DeliveryRun(delivery, resolution, changes, dropped)
+    return DeliveryRun(delivery, resolution, changes)
 
 
 def record_delivery(
     store: Store, run: DeliveryRun, lines: Sequence[tuple[TitleLine, Sequence[str]]]
 ) -> list[str]:
     """Record a delivery's titles with the accession numbers of their copies (in copy
-    order), and its totals. Returns the numbers of the copies ``run`` dropped."""
+    order), and its totals. Returns the numbers of the copies it had before and has no
+    more (a corrected note dropped them)."""
     delivery_id = run.delivery.id
+    register = run.delivery.register_number
+    now = {t.record_id: t.copies for t, _ in lines}
     with store.atomic() as conn:
+        gone = [
+            copy_key(rid, register, copy)
+            for rid, before in conn.execute(
+                "SELECT record_id, copies FROM delivery_titles WHERE delivery_id = ?",
+                (delivery_id,),
+            )
+            for copy in range(now.get(rid, 0) + 1, before + 1)
+        ]
         conn.execute("DELETE FROM delivery_titles WHERE delivery_id = ?", (delivery_id,))
         conn.executemany(
             "INSERT INTO delivery_titles (delivery_id, record_id, title, copies, price, value,"
@@ -219,8 +230,8 @@ def record_delivery(
              delivery_id),
         )
         dropped: list[str] = []
-        for start in range(0, len(run.dropped), 900):
-            chunk = run.dropped[start:start + 900]
+        for start in range(0, len(gone), 900):
+            chunk = gone[start:start + 900]
             dropped += [r[0] for r in conn.execute(
                 "SELECT accession FROM accessions WHERE status = 'assigned' AND item_key IN"
                 f" ({', '.join('?' * len(chunk))})", chunk,
@@ -319,22 +330,14 @@ def _legacy(
     return None
 
 
-def _changes(
-    conn: sqlite3.Connection, row: sqlite3.Row, lines: Sequence[TitleLine]
-) -> tuple[list[str], list[str]]:
-    """What a corrected note changed, title by title (Vietnamese), and the item keys of
-    the copies it dropped."""
+def _changes(conn: sqlite3.Connection, delivery_id: int, lines: Sequence[TitleLine]) -> list[str]:
+    """What a corrected note changed, title by title, in Vietnamese."""
     before = {
         r["record_id"]: TitleLine(r["record_id"], r["title"], r["copies"], r["price"], r["value"])
         for r in conn.execute("SELECT * FROM delivery_titles WHERE delivery_id = ?",
-                              (row["id"],))
+                              (delivery_id,))
     }
     now = {line.record_id: line for line in lines}
-    dropped = [
-        copy_key(rid, row["register_number"], copy)
-        for rid, old in before.items()
-        for copy in range((now[rid].copies if rid in now else 0) + 1, old.copies + 1)
-    ]
     changes: list[str] = []
     for rid, line in now.items():
         old = before.get(rid)
@@ -348,4 +351,4 @@ def _changes(
     for rid, old in before.items():
         if rid not in now:
             changes.append(f'bỏ nhan đề "{old.title}" ({old.copies} bản)')
-    return changes, dropped
+    return changes

@@ -223,3 +223,22 @@ def test_supplier_and_document_stay_within_their_lengths(tmp_path: Path) -> None
     assert found is not None and found.register_number == 1
     assert found.document is not None and len(found.document) <= 40
     assert len(item["x"]) < 100
+
+
+def test_an_interrupted_correction_still_drops_its_copies(tmp_path: Path) -> None:
+    from datetime import date as day
+
+    from koha_bridge.acquisitions.deliveries import open_delivery
+    from koha_bridge.acquisitions.pipeline import prepare
+    from koha_bridge.config import Config
+
+    first = numbers(convert(tmp_path, note(tmp_path / "a", "131/PGH", "02/10/2025"))[1])
+    corrected = note(tmp_path / "a", "131/PGH", "02/10/2025", BOOKS[:2])  # no dictionary
+    with Store(tmp_path / "kb.sqlite") as store:  # the correction is found, then it stops
+        conversion = prepare([corrected], Config())
+        run = open_delivery(store, conversion.facts, [], [], today=day.today())
+        assert run.resolution.name == "CORRECTED"
+    out, records = convert(tmp_path, corrected)  # run again: the same content now
+    assert "TQ 1 (phiếu đã chuyển trước đây" in out
+    assert "Huỷ 1 số ĐKCB của bản không còn trong phiếu" in out
+    assert numbers(records) == {k: v for k, v in first.items() if "Từ điển" not in k[0]}
