@@ -58,7 +58,7 @@ _RULES: tuple[tuple[Target, re.Pattern[str]], ...] = tuple(
         (Target.EDITION, r"(?:phiên|ấn)\s+bản\s+(?!song\s+ngữ).+"),
         (Target.EDITION, r"(?:limited|special|collector'?s)\s+edition"),
         (Target.QUALIFIER, r"(?:bản\s+)?bìa\s+(?:cứng|mềm|áo|gập|vải|da)|bản\s+lò\s+xo"),
-        (Target.NOTE, r"(?:không\s+)?kèm\s+(?:file\s+)?(?:cd|dvd|audio|mp3)"
+        (Target.NOTE, r"(?:không\s+)?(?:kèm\s+)?(?:file\s+)?(?:cd|dvd|audio|mp3)"
                       r"|\+\s*(?:cd|dvd)"),
         (Target.NOTE, r"(?:trọn\s+)?bộ\s+\d+\s+(?:cuốn|tập|quyển)"),
         (Target.DROPPED, r"tặng\s+kèm\b.*|quà\s+tặng\s+kèm\b.*"),

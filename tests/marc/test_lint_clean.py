@@ -197,6 +197,7 @@ def test_split_retail_noise_keeps_what_is_title() -> None:
     assert parts.moved == (("Chuẩn", Target.DROPPED),)
     assert split_retail_noise("Harry Potter - Tập 1").moved == ()
     assert split_retail_noise("Tái Bản 2020").title == "Tái Bản 2020"  # nothing would remain
+    assert split_retail_noise("Cobuild IELTS Dictionary (Không CD)").notes == ("Không CD",)
     reprint = split_retail_noise("Nhà Giả Kim (Tái Bản Lần Thứ 3) - Bộ 2 Cuốn")
     assert (reprint.title, reprint.edition, reprint.notes) == (
         "Nhà Giả Kim", "Tái bản lần thứ 3", ("Bộ 2 cuốn",))
