@@ -99,14 +99,18 @@ def plan_sync(
     library = config.school.library_id
     categories = {Kind.PUPIL: config.patrons.pupil_category,
                   Kind.TEACHER: config.patrons.teacher_category}
+    staff = {config.patrons.teacher_category, *config.registers.staff_categories}
     koha = {r["cardnumber"]: dict(r) for r in store.query(
         "SELECT * FROM koha_patrons WHERE cardnumber IS NOT NULL AND cardnumber != ''")}
     plan = SyncPlan(school_year, roster)
     plan.refusal = _refusal(store, roster, koha, library, set(categories.values()))
     for person in sorted(roster.people.values(), key=lambda p: (
             p.kind, p.class_name or "", sort_key(p.surname, p.firstname))):
-        wanted = _values(person, categories[person.kind], library, rules)
         patron = koha.get(person.cardnumber)
+        category = categories[person.kind]
+        if person.kind is Kind.TEACHER and patron and patron["category_id"] in staff:
+            category = patron["category_id"]  # staff (NV, CB…) keep their own category
+        wanted = _values(person, category, library, rules)
         if patron is None:
             plan.creates.append(_change("create", person, wanted))
             continue
@@ -126,7 +130,7 @@ def plan_sync(
         action = "extend" if set(differ) == {"expiry_date"} else "update"
         change = _change(action, person, differ, patron)
         (plan.extends if action == "extend" else plan.updates).append(change)
-    _leavers(plan, store, koha, roster, library, categories, rules, balances)
+    _leavers(plan, store, koha, roster, library, categories, staff, rules, balances)
     return plan
 
 
@@ -215,11 +219,19 @@ def _refusal(store: Store, roster: RosterSet, koha: dict[str, dict[str, Any]], l
 
 
 def _leavers(plan: SyncPlan, store: Store, koha: dict[str, dict[str, Any]], roster: RosterSet,
-             library: str, categories: dict[Kind, str], rules: ExpiryRules,
-             balances: Balances | None) -> None:
-    """People of Koha on no roster: expire them, unless they hold loans or owe money."""
+             library: str, categories: dict[Kind, str], staff: set[str],
+             rules: ExpiryRules, balances: Balances | None) -> None:
+    """People of Koha on no roster: expire them, unless they hold loans or owe money.
+
+    Only kinds given as lists count: without a staff list no teacher is a leaver. Staff
+    are the teacher category and ``[registers] staff_categories``.
+    """
     protected = {o.cardnumber for o in roster.rejected if o.cardnumber}
-    by_category = {categories[k]: k for k in roster.kinds}  # only kinds given as lists
+    by_category: dict[str, Kind] = {}
+    if Kind.TEACHER in roster.kinds:
+        by_category.update(dict.fromkeys(staff, Kind.TEACHER))
+    if Kind.PUPIL in roster.kinds:
+        by_category[categories[Kind.PUPIL]] = Kind.PUPIL
     gone = [p for card, p in koha.items()
             if p["library_id"] == library and p["category_id"] in by_category
             and card not in roster.people and card not in protected]

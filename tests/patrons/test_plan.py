@@ -136,3 +136,16 @@ def test_patrons_config_section_is_checked(tmp_path: Path) -> None:
     path.write_text('[patrons]\npupil_expiry = "31/07"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="MM-DD"):
         load_config(path)
+
+
+def test_staff_keep_their_category_and_leave_like_teachers(store: Store) -> None:
+    koha(store, (1, "NV1", "NV", "MAU", "Văn phòng", None, "2099-12-31"),
+         (2, "NV2", "NV", "MAU", "Văn phòng", None, "2099-12-31"),
+         (3, "GV1", "GV", "MAU", "Tổ Toán", None, "2099-12-31"))
+    staff = Person(Kind.TEACHER, "NV1", "Lê Văn", "Tám", SRC, class_name="Tổ Văn phòng")
+    new = Person(Kind.TEACHER, "GV2", "Lê Văn", "Chín", SRC)
+    plan = plan_sync(roster(staff, new, kinds={Kind.TEACHER}), store, CONFIG, YEAR)
+    assert [(c.cardnumber, c.values) for c in plan.updates] == [
+        ("NV1", {"statistics_1": "Tổ Văn phòng"})]  # NV stays NV
+    assert [(c.cardnumber, c.values["category_id"]) for c in plan.creates] == [("GV2", "GV")]
+    assert sorted(c.cardnumber for c in plan.expires) == ["GV1", "NV2"]
