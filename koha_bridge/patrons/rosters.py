@@ -24,6 +24,7 @@ from koha_bridge.patrons.values import (
     parse_date,
     parse_gender,
 )
+from marc.legacy import detect_and_convert
 from marc.readers.csvfile import CSV_SUFFIXES, read_csv_grid
 from marc.readers.header import Header, clean_header, find_header, fold, load_aliases
 from marc.readers.table import value_text
@@ -144,8 +145,8 @@ class _Sheet:
         for col, key in self.header.columns:
             if col < len(row) and key not in UNUSED:
                 value = row[col]
-                if isinstance(value, str):
-                    value = unicodedata.normalize("NFC", " ".join(value.split()))
+                if isinstance(value, str):  # legacy-font (TCVN3, VNI) cells become Unicode
+                    value = " ".join(detect_and_convert(value)[0].split())
                 if value not in ("", None):
                     values[key] = value
         if not values and all(v in ("", None) for v in row):

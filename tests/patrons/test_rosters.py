@@ -70,6 +70,8 @@ def test_one_sheet_per_class_short_years_and_local_codes(roster_files: list[Path
     result = read_rosters([roster_files[2]], local_prefix="T1-")
     khang = result.people["T1-HS701"]
     assert (khang.class_name, khang.grade, khang.date_of_birth) == ("7A1", 7, "2013-04-03")
+    lan = result.people["T1-HS702"]  # typed in a TCVN3 font
+    assert (lan.surname, lan.firstname) == ("Ngô Thị", "Lan")
     huy = result.people["T1-HS703"]
     assert (huy.class_name, huy.source.sheet, huy.source.row) == ("7A2", "7A2", 3)
     assert huy.date_of_birth is None and huy.gender is None
