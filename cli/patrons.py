@@ -39,9 +39,12 @@ def patrons() -> None:
               help="Số yêu cầu gửi song song khi ghi.")
 @click.option("--plan", "plan_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Tệp kế hoạch XLSX (mặc định ban-doc-<năm học>.xlsx).")
+@click.option("--first-sync", is_flag=True,
+              help="Lần đầu đồng bộ: bạn đọc cũ trong Koha mang số thẻ khác, không coi danh "
+                   "sách là của trường khác vì Koha không biết các mã định danh.")
 @pass_app
 def sync(app: AppContext, rosters: tuple[Path, ...], year: str, apply_: bool, workers: int,
-         plan_path: Path | None) -> None:
+         plan_path: Path | None, first_sync: bool) -> None:
     """Đối chiếu danh sách lớp/giáo viên với Koha; với --apply thì ghi các thay đổi.
 
     Không bao giờ xoá bạn đọc: người đã rời trường được đặt hết hạn thẻ, trừ người còn
@@ -63,7 +66,8 @@ def sync(app: AppContext, rosters: tuple[Path, ...], year: str, apply_: bool, wo
              progress=_pull_progress(app))
         if not app.quiet and sys.stderr.isatty():
             click.echo(err=True)
-        plan = plan_sync(roster, store, config, school_year, balances_from(api))
+        plan = plan_sync(roster, store, config, school_year, balances_from(api),
+                         first_sync=first_sync)
         check_with_koha(api, plan, config.school.library_id, categories)
         for line in summary_lines(plan):
             echo(app, line)
