@@ -17,7 +17,7 @@ from koha_bridge.patrons.journal import SyncJournal
 from koha_bridge.patrons.model import Kind
 from koha_bridge.patrons.plan import plan_sync
 from koha_bridge.patrons.preflight import balances_from, check_with_koha
-from koha_bridge.patrons.report import outcome_lines, summary_lines, write_plan
+from koha_bridge.patrons.report import outcome_lines, owner_only, summary_lines, write_plan
 from koha_bridge.patrons.rosters import read_rosters
 from koha_bridge.patrons.schoolyear import SchoolYear
 from koha_bridge.pull import Progress, pull
@@ -55,6 +55,7 @@ def sync(app: AppContext, rosters: tuple[Path, ...], year: str, apply_: bool, wo
     config = app.config
     school_year = SchoolYear.parse(year)
     plan_path = plan_path or Path(f"ban-doc-{school_year}.xlsx")
+    owner_only(plan_path)  # a path that cannot be written fails before anything is done
     roster = read_rosters(rosters, local_prefix=config.patrons.local_id_prefix)
     store_path = app.store_path or Path(config.store_path)
     client = make_client(config, workers)

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from koha_bridge.exceptions import FatalInputError
 from koha_bridge.patrons.apply import ApplyOutcome
 from koha_bridge.patrons.model import Kind
 from koha_bridge.patrons.plan import Change, Held, SyncPlan
@@ -26,9 +27,12 @@ PERSON = [("Số thẻ", 16), ("Họ và tên đệm", 22), ("Tên", 10), ("Lớ
 
 def owner_only(path: Path) -> None:
     """Create (or empty) ``path`` readable and writable by its owner only."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.close(fd)
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        raise FatalInputError(f"Không ghi được tệp {path}: {exc.strerror}") from exc
 
 
 def _vi_date(value: Any) -> str:
