@@ -81,6 +81,11 @@ class KohaApi:
     def patron_categories(self) -> list[dict[str, Any]]:
         return list(self.client.paginate("/patron_categories"))
 
+    def authorised_values(self, category: str) -> list[dict[str, Any]]:
+        """The values of one authorised-value category (``CCODE``, ``LOC`` …)."""
+        path = f"/authorised_value_categories/{_seg(category)}/authorised_values"
+        return list(self.client.paginate(path))
+
     # -- bibliographic records -----------------------------------------------------
 
     def get_biblio_marcxml(self, biblio_id: int) -> str:
