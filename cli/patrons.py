@@ -57,12 +57,11 @@ def sync(app: AppContext, rosters: tuple[Path, ...], year: str, apply_: bool, wo
     plan_path = plan_path or Path(f"ban-doc-{school_year}.xlsx")
     owner_only(plan_path)  # a path that cannot be written fails before anything is done
     roster = read_rosters(rosters, local_prefix=config.patrons.local_id_prefix)
-    store_path = app.store_path or Path(config.store_path)
     client = make_client(config, workers)
     api = KohaApi(client)
     categories = {Kind.PUPIL: config.patrons.pupil_category,
                   Kind.TEACHER: config.patrons.teacher_category}
-    with store_lock(store_path, "patrons"), app.open_store() as store:
+    with store_lock(app.store_file, "patrons"), app.open_store() as store:
         pull(client, store, config, resources=("patrons", "checkouts"),
              progress=_pull_progress(app))
         if not app.quiet and sys.stderr.isatty():
