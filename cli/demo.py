@@ -15,7 +15,7 @@ from koha_bridge.acquisitions.report import rejection_lines, summary_lines, writ
 from koha_bridge.config import Config
 from koha_bridge.demo import school
 from koha_bridge.registers.build import build_all, pdf_fonts, school_year
-from koha_bridge.stats.run import demo_outputs
+from koha_bridge.standards.run import demo_outputs
 from koha_bridge.store import Store
 from marc.io import read_records
 

@@ -10,7 +10,7 @@ import click
 from cli.common import AppContext, echo, pass_app, progress
 from cli.stats import out_option, year_option
 from koha_bridge.reports.schoolyear import SchoolYear
-from koha_bridge.stats.run import write_rollup
+from koha_bridge.standards.run import write_rollup
 
 
 @click.command("rollup")

@@ -12,7 +12,7 @@ from cli.stats import library_option, out_option, year_option
 from koha_bridge.reports.schoolyear import SchoolYear
 from koha_bridge.standards.criteria import GRADE_NAMES
 from koha_bridge.standards.evaluate import STATUS_VI
-from koha_bridge.stats.run import check_standards, inputs_path, write_template_if_missing
+from koha_bridge.standards.run import check_standards, inputs_path, write_template_if_missing
 
 
 @click.group("standards")

@@ -60,6 +60,7 @@ class Assessment:
     data_date: str | None
     lines: list[Line]
     establishment: list[Line] = field(default_factory=list)
+    not_applicable: list[Criterion] = field(default_factory=list)  # no threshold for the level
     figures: KeyFigures | None = None
     inputs: Inputs | None = None
 
@@ -158,6 +159,8 @@ def assess(
         if legal:
             result.establishment.append(_line(criterion, "establishment", legal,
                                               measured.get(criterion.key), inputs, fig))
+        if not legal and not any(ln.criterion is criterion for ln in result.lines):
+            result.not_applicable.append(criterion)
     return result
 
 

@@ -13,7 +13,7 @@ from koha_bridge.reports.schoolyear import SchoolYear
 from koha_bridge.stats.keyfigures import KeyFigures
 from koha_bridge.stats.sql import in_stock
 
-STATS = "Thống kê năm học (thongke-{year}.xlsx), trang 'Báo cáo năm', dòng '{line}'"
+STATS = "Thống kê năm học (thongke-{lib}-{year}.xlsx), trang 'Báo cáo năm', dòng '{line}'"
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def measure_all(
         f"{_vn(per)} bản/HS ({fig.book_copies} bản SGK, NV, TK, TN / {fig.pupils} HS)",
         "Bản SGK, NV, TK, TN trong kho ngày cuối năm học, không bị mất, chia cho số học sinh "
         "có thẻ trong năm học.",
-        STATS.format(year=label, line="Số bản sách bình quân trên một học sinh")
+        STATS.format(lib=library, year=label, line="Số bản sách bình quân trên một học sinh")
         + "; Sổ đăng ký tổng quát phần III (tồn cuối năm).",
     )
     teacher_books = fig.usable["NV"] + fig.usable["TK"]
@@ -49,7 +49,7 @@ def measure_all(
         ratio, "không tính được (không có giáo viên)" if ratio is None else
         f"{_vn(ratio)} bản/GV ({teacher_books} bản NV, TK / {fig.teachers} GV)",
         "Bản sách nghiệp vụ và tham khảo trong kho, không bị mất, chia cho số giáo viên có thẻ.",
-        STATS.format(year=label, line="Số giáo viên có thẻ trong Koha"),
+        STATS.format(lib=library, year=label, line="Số giáo viên có thẻ trong Koha"),
     )
     stock, params = in_stock(year.end)
     held, processed, types, languages, titles = conn.execute(
@@ -72,7 +72,7 @@ def measure_all(
     out["information_resources.development"] = Measured(
         fig.total_added, f"{fig.total_added} bản bổ sung, {_vn(sum(fig.added_value.values()), 0)}"
         " đồng", "Bản có ngày nhập (952 $d) trong năm học, theo loại.",
-        STATS.format(year=label, line="Số bản bổ sung trong năm học")
+        STATS.format(lib=library, year=label, line="Số bản bổ sung trong năm học")
         + "; Sổ đăng ký tổng quát phần I.",
     )
     out["information_resources.extended_resources"] = Measured(
@@ -88,7 +88,7 @@ def measure_all(
     out["library_activities.circulation_system"] = Measured(
         fig.loans, f"{fig.loans} lượt mượn trong năm học, ghi trên Koha",
         "Số lần cho mượn có ngày mượn trong năm học tại thư viện.",
-        STATS.format(year=label, line="Lượt mượn") + "; Sổ mượn sách năm học " + label,
+        STATS.format(lib=library, year=label, line="Lượt mượn") + "; Sổ mượn sách năm học " + label,
     )
     pupils = fig.pupil_share
     out["library_activities.share_of_pupils_using_library"] = Measured(
@@ -96,7 +96,7 @@ def measure_all(
         "không tính được (không có học sinh)" if pupils is None else
         f"{_vn(100 * pupils)} % ({fig.active_pupils}/{fig.pupils} học sinh có mượn)",
         "Học sinh có thẻ mượn ít nhất một lần trong năm / số học sinh có thẻ.",
-        STATS.format(year=label, line="Tỉ lệ học sinh có mượn sách"),
+        STATS.format(lib=library, year=label, line="Tỉ lệ học sinh có mượn sách"),
     )
     out["library_management.software_capabilities"] = Measured(
         None, "Koha và koha-bridge: sổ đăng ký, sổ mượn, thống kê xuất từ dữ liệu Koha",

@@ -8,11 +8,12 @@ from koha_bridge.standards.evaluate import STATUS_VI, Assessment, Line
 from koha_bridge.standards.inputs import ESTABLISHMENT
 from koha_bridge.stats.report import col, data_line, header_lines, table, yearly_part
 from koha_bridge.stats.school import SchoolStats
+from koha_bridge.stats.sql import DEFAULT_ROLES, Roles
 from marc.settings import SchoolConfig
 
 
 def evidence_report(result: Assessment, school: SchoolConfig, stats: SchoolStats,
-                    requested: str) -> Report:
+                    requested: str, roles: Roles = DEFAULT_ROLES) -> Report:
     criteria = load_criteria()
     inputs = result.inputs.path.name if result.inputs and result.inputs.path else "(không có)"
     summary = TextBlock([
@@ -35,6 +36,9 @@ def evidence_report(result: Assessment, school: SchoolConfig, stats: SchoolStats
         f"Số liệu nhập tay: {inputs}. {data_line(result.data_date)}.",
         "Ngưỡng ghi \"CHƯA XÁC NHẬN\" chưa được đọc trong văn bản chính thức: phần mềm không "
         "tự đặt ngưỡng, dòng đó chỉ đạt khi thư viện tự đánh giá là đạt.",
+        *(["Tiêu chí không áp dụng cho cấp học của trường: "
+           + "; ".join(c.label for c in result.not_applicable) + "."]
+          if result.not_applicable else []),
     ])
     return Report(
         title="MINH CHỨNG ĐÁNH GIÁ THƯ VIỆN THEO THÔNG TƯ 16/2022/TT-BGDĐT",
@@ -45,7 +49,7 @@ def evidence_report(result: Assessment, school: SchoolConfig, stats: SchoolStats
             Part("Tiêu chí", "TỪNG TIÊU CHÍ: SỐ ĐO, NGƯỠNG, KẾT QUẢ, NGUỒN",
                  [_lines_table(result.lines)]),
             Part("Điều kiện NĐ 93", ESTABLISHMENT.upper(), [_lines_table(result.establishment)]),
-            yearly_part(stats),
+            yearly_part(stats, roles),
         ],
         signatures=[Signature("NGƯỜI LẬP"), Signature("HIỆU TRƯỞNG")],
     )

@@ -109,3 +109,13 @@ def test_inputs_errors_are_reported_together(tmp_path: Path) -> None:
         read_inputs(path, KEYS)
     message = str(err.value)
     assert "gia_tri" in message and "tốt" in message and "khong.co" in message
+
+
+def test_every_criterion_of_the_yaml_is_accounted_for(store: Store) -> None:
+    result = assess(store.conn, YEAR, "MAU", "THCS", DEFAULT_CATEGORIES, NO_INPUTS)
+    listed = {ln.criterion.key for ln in [*result.lines, *result.establishment]}
+    skipped = {c.key for c in result.not_applicable}
+    assert listed | skipped == KEYS and not listed & skipped
+    assert "information_resources.copies_per_teacher" in skipped  # preschool only
+    assert "facilities.reading_space_min_decree93" in {
+        ln.criterion.key for ln in result.establishment}
