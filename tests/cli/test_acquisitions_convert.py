@@ -144,8 +144,9 @@ def test_numbering_during_conversion_equals_numbering_the_records_after(
     plain_config = tmp_path / "plain.toml"
     plain_config.write_text("[accession]\nenabled = false\n", encoding="utf-8")
     plain = tmp_path / "plain.mrc"
-    runner.invoke(cli, ["--config", str(plain_config), "acquisitions", "convert", str(SAMPLE),
-                        "--out", str(plain)], catch_exceptions=False)
+    runner.invoke(cli, ["--config", str(plain_config), "--db", str(tmp_path / "p.sqlite"),
+                        "acquisitions", "convert", str(SAMPLE), "--out", str(plain)],
+                  catch_exceptions=False)
     later = tmp_path / "later.mrc"
     result = runner.invoke(cli, ["--db", str(tmp_path / "b.sqlite"), "accession", "assign",
                                  str(plain), "--out", str(later)], catch_exceptions=False)
