@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from pymarc import Field, Record
 
 from classification.recordscan import Hints, RecordScan, hints_from_record, scan_record
 from classification.rules import Rule, RuleSet, default_rules, language_code, school_rules
+from classification.schooltitle import SchoolTitle, TitleParser, default_parser
 from classification.tables import (
     SubjectRow,
     fold,
@@ -28,6 +29,7 @@ from classification.tables import (
     load_tables,
     lower_confidence,
     parse_class_number,
+    raise_confidence,
 )
 from koha_bridge.config import Category, ClassificationConfig, Config
 from marc.model import ClassNumber
@@ -75,7 +77,6 @@ class Facts:
 
     title: str  # folded 245 $a
     others: list[str]  # 245 $b $n $p, 490/650/653 $a, the list's subject and series
-    title_key: str  # folded 245 $a in subject form (for "Toán 6")
     category: str | None
     languages: frozenset[str]
     hints: Hints
@@ -124,12 +125,7 @@ class Proposer:
         self.subjects: dict[str, list[SubjectRow]] = {}
         for row in tables.subjects:
             self.subjects.setdefault(_subject_key(row.subject), []).append(row)
-        # Subject names as they may occur in a title: (rank, name, pattern), rank = longest
-        # first (the order they are tried in), indexed by the name's first word.
-        self.subject_in_title: dict[str, list[tuple[int, str, re.Pattern[str]]]] = {}
-        for rank, name in enumerate(sorted(self.subjects, key=len, reverse=True)):
-            pattern = re.compile(r"\b" + re.escape(name) + r"\b(?: (\d{1,2})\b)?")
-            self.subject_in_title.setdefault(name.split()[0], []).append((rank, name, pattern))
+        self.parser: TitleParser = default_parser()
         series = tables.rules.get("textbook_series", [])
         self.textbook_series = frozenset(fold(s) for s in series)
         self._rows: dict[tuple[str, str], tuple[SubjectRow, ...]] = {}
@@ -155,7 +151,6 @@ class Proposer:
         return Facts(
             title=title,
             others=others,
-            title_key=_subject_key(title_a) if "(" in title_a else title.replace("y", "i"),
             category=category,
             languages=languages,
             hints=hints,
@@ -175,7 +170,14 @@ class Proposer:
     def propose(self, record: Record, hints: Hints) -> ClassNumber | None:
         return self.propose_scanned(scan_record(record), hints)
 
-    def propose_scanned(self, scan: RecordScan, hints: Hints) -> ClassNumber | None:
+    def school_title(self, scan: RecordScan, hints: Hints) -> SchoolTitle:
+        """What the title (and its series) says: series, kind, subject, grade, part."""
+        text = " - ".join(filter(None, [*scan.title_parts, hints.series]))
+        return _parse_title(self.parser, text)
+
+    def propose_scanned(
+        self, scan: RecordScan, hints: Hints, school: SchoolTitle | None = None
+    ) -> ClassNumber | None:
         """``propose`` for a record already read by :func:`scan_record`."""
         given = parse_class_number(hints.class_number)
         if given is not None:
@@ -185,8 +187,10 @@ class Proposer:
         if existing is not None:
             return existing
         facts = self.facts(scan, hints)
-        if self.is_textbook(facts):
-            found = self.textbook(facts)
+        if school is None:
+            school = self.school_title(scan, hints)
+        if self.is_textbook(facts) or school.is_school_book:
+            found = self.textbook(facts, school)
             if found is not None:
                 return found
         rule = self.rules.first_match(facts.text, facts.category, facts.languages)
@@ -200,24 +204,14 @@ class Proposer:
         series = fold(facts.hints.series or "")
         return bool(series) and any(s in series for s in self.textbook_series)
 
-    def _subject_rows(self, facts: Facts) -> Iterator[tuple[str, str]]:
-        """Candidate (subject key, level) pairs: the list's subject, then the title's.
-
-        Lazy: the title is only searched when the list's subject gave no number.
-        """
+    def _subject_rows(self, facts: Facts, school: SchoolTitle) -> Iterator[tuple[str, str]]:
+        """Candidate (subject key, level) pairs: the list's subject, then the title's."""
         grade = facts.hints.grade
         if facts.hints.subject:
             yield _subject_key(facts.hints.subject), school_level(grade, self.level)
-        title_key = facts.title_key
-        candidates = [
-            entry for word in frozenset(title_key.split())
-            for entry in self.subject_in_title.get(word, ())
-        ]
-        candidates.sort()
-        for _, name, pattern in candidates:
-            match = pattern.search(title_key)
-            if match is not None:
-                yield name, school_level(grade or match.group(1), self.level)
+        if school.subject is not None:
+            level = school_level(grade, school.level or self.level)
+            yield _subject_key(school.subject), level
 
     def _rows_for(self, key: str, level: str) -> tuple[SubjectRow, ...]:
         rows = self._rows.get((key, level))
@@ -230,14 +224,14 @@ class Proposer:
             self._rows[key, level] = rows
         return rows
 
-    def textbook(self, facts: Facts) -> ClassNumber | None:
-        for key, level in self._subject_rows(facts):
-            if (key, level) not in self._textbook:
+    def textbook(self, facts: Facts, school: SchoolTitle) -> ClassNumber | None:
+        for subject, level in self._subject_rows(facts, school):
+            if (subject, level) not in self._textbook:
                 _make_room(self._textbook)
-                self._textbook[key, level] = self._textbook_number(key, level)
-            found = self._textbook[key, level]
+                self._textbook[subject, level] = self._textbook_number(subject, level)
+            found = self._textbook[subject, level]
             if found is not None:
-                return found
+                return _described(found, school)
         return None
 
     def _textbook_number(self, key: str, level: str) -> ClassNumber | None:
@@ -258,7 +252,7 @@ class Proposer:
             how = "môn học" if policy == "subject" else "môn + cấp học"
             return ClassNumber(
                 parsed[0], "ddc", "subject", row.confidence,
-                f"Sách giáo khoa/nghiệp vụ ({where}), theo {how}",
+                f"Sách giáo khoa/tham khảo theo môn ({where}), theo {how}",
             )
         return None
 
@@ -280,6 +274,22 @@ class Proposer:
                     f"Môn loại ghi trong danh sách: {row.subject} (số của ngành học)",
                 )
         return None
+
+
+def _described(found: ClassNumber, school: SchoolTitle) -> ClassNumber:
+    """A subject number with what the title said; one step surer when the title names
+    a series or a kind of school book besides the subject and grade."""
+    if not school.is_school_book:
+        return found
+    confidence = found.confidence
+    if school.strong and found.source == "subject":
+        confidence = raise_confidence(confidence)
+    return replace(found, confidence=confidence, why=f"{found.why}. Nhan đề: {school.summary()}")
+
+
+@lru_cache(maxsize=4096)
+def _parse_title(parser: TitleParser, text: str) -> SchoolTitle:
+    return parser.parse(text)
 
 
 def _make_room(memo: dict[Any, Any]) -> None:

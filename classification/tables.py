@@ -46,6 +46,11 @@ def lower_confidence(level: str) -> str:
     return CONFIDENCE_ORDER[max(confidence_rank(level) - 1, 0)]
 
 
+def raise_confidence(level: str) -> str:
+    """One step up (``high`` stays)."""
+    return CONFIDENCE_ORDER[min(confidence_rank(level) + 1, len(CONFIDENCE_ORDER) - 1)]
+
+
 def parse_class_number(text: str | None) -> tuple[str, str] | None:
     """``(number, scheme)`` for a DDC (``ddc``) or 19-class (``bbk19``) number, else None.
 

@@ -83,7 +83,7 @@ class ClassificationConfig:
     scheme: str = "ddc"
     ddc_indicator: str = "0"  # 082 ind1: 0 full edition, 1 abridged
     ddc_edition: str = "23"
-    textbook_policy: str = "cip"  # cip | subject_plus_level | subject
+    textbook_policy: str = "subject_plus_level"  # subject_plus_level | subject | cip
     min_confidence: str = "medium"  # below this, proposals go to the review sheet
     rules_file: str = ""  # extra school rules (YAML), tried before the defaults
     author_mark_strategy: str = "first3"

@@ -105,7 +105,7 @@ def test_school_level_from_config_when_no_grade() -> None:
 
 def test_unconfirmed_csv_row_stays_lowest_under_cip() -> None:
     record = make_record("KB1", "Ngữ văn 7", category="SGK")
-    found = propose(record, hints_from_record(record), Config())
+    found = propose(record, hints_from_record(record), config(textbook_policy="cip"))
     assert found is not None
     assert (found.number, found.confidence) == ("807.12", "unconfirmed")
 
