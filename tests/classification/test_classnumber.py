@@ -132,7 +132,7 @@ def test_gdpt_series_makes_a_textbook_whatever_the_category() -> None:
         ("Tư tưởng Hồ Chí Minh về giáo dục", {}, "335.4346", "tu_tuong_ho_chi_minh"),
         ("Lịch sử Việt Nam bằng tranh", {}, "959.7", "lich_su_vn"),
         ("Hỏi đáp pháp luật cho học sinh", {}, "349.597", "phap_luat_vn"),
-        ("Rèn kỹ năng sống cho học sinh", {}, "646.7", "ky_nang_song"),
+        ("Rèn kỹ năng sống cho học sinh", {}, "158.1", "ky_nang_song"),
         ("Dế mèn phiêu lưu ký", {"category": "TN"}, "895.9223", "truyen_thieu_nhi_vn"),
     ],
 )
