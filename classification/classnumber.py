@@ -19,6 +19,7 @@ from typing import Any
 
 from pymarc import Field, Record
 
+from classification.origin import name_origin
 from classification.recordscan import Hints, RecordScan, hints_from_record, scan_record
 from classification.rules import Rule, RuleSet, default_rules, language_code, school_rules
 from classification.schooltitle import SchoolTitle, TitleParser, default_parser
@@ -88,27 +89,14 @@ class Facts:
 
 
 _VIE = frozenset({"vie"})
-_UNKNOWN_ORIGINAL = frozenset({"und"})
-# Letters only Vietnamese uses among Latin-script languages (NFC, lower case).
-_VIETNAMESE_LETTERS = frozenset(
-    "đăâêôơư" "ảạằắẳẵặầấẩẫậẻẽẹềếểễệỉĩịỏọồốổỗộờớởỡợủũụừứửữựỳỷỹỵ"
-)
+_ORIGINS = {"jpn": frozenset({"jpn"}), "kor": frozenset({"kor"}), "und": frozenset({"und"})}
 
 
-@lru_cache(maxsize=4096)
-def _vietnamese_name(name: str) -> bool:
-    """A personal name that reads as Vietnamese: a Vietnamese family name or letters."""
-    lowered = name.lower()
-    if any(letter in _VIETNAMESE_LETTERS for letter in lowered):
-        return True
-    return lowered.split(" ", 1)[0] in load_tables().surnames
-
-
-def _vietnamese_author(scan: RecordScan) -> bool:
-    """False only when the main entry is a person whose name reads as foreign."""
+def author_origin(scan: RecordScan) -> str | None:
+    """Where the main entry's personal name comes from (see ``classification.origin``)."""
     heading = scan.headings.get("100")
     name = heading.get("a") if heading is not None else None
-    return not name or _vietnamese_name(name.strip())
+    return name_origin(name.strip(" ,.")) if name else None
 
 
 class Proposer:
@@ -146,8 +134,8 @@ class Proposer:
         if category and category not in self.codes:
             category = self.collections.get(category, category)
         languages = scan.original_languages or self._languages(hints.language)
-        if languages == _VIE and not _vietnamese_author(scan):
-            languages = _UNKNOWN_ORIGINAL  # a translation without 041 $h: not Vietnamese literature
+        if languages == _VIE:  # a foreign author with a Vietnamese title: a translation
+            languages = _ORIGINS.get(author_origin(scan) or "vie", languages)
         return Facts(
             title=title,
             others=others,
