@@ -32,7 +32,7 @@ from pymarc import Field, Indicators, Record, Subfield
 
 from benchmarks.generate import rows
 from classification.apply import Classified, Hints, classify_records
-from classification.review import write_review_sheet
+from koha_bridge.acquisitions.review_sheet import write_review_sheet
 from koha_bridge.config import ClassificationConfig, Config
 
 

@@ -1,4 +1,4 @@
-"""Benchmark: ``koha_bridge.push`` against the fake Koha with network-like latency.
+"""Benchmark: ``koha_bridge.push.run`` against the fake Koha with network-like latency.
 
 Builds 2,000 titles with 10,000 copies (``marc.build.build_record``, barcodes and
 accession numbers set), then pushes them with the real client over HTTP on 127.0.0.1
@@ -25,11 +25,11 @@ from typing import Any
 from pymarc import Record
 
 from cli.push import make_client
-from koha_bridge.api import KohaApi, item_from_952
 from koha_bridge.config import Config, KohaConfig
-from koha_bridge.journal import Journal
-from koha_bridge.push import Pusher, Result, plan_push
+from koha_bridge.koha.api import KohaApi, item_from_952
+from koha_bridge.push.run import Pusher, Result, plan_push
 from koha_bridge.store import Store
+from koha_bridge.store.journal import Journal
 from marc.build import build_record
 from marc.model import Book, Copy, SourceRef, Title
 

@@ -81,7 +81,7 @@ def run(rows: list[dict[str, str]]) -> list[tuple[int, Record, Classified]]:
     from koha_bridge.config import Config
     from koha_bridge.store import Store
     from marc.build import record_id
-    from marc.pipeline import prepare, records
+    from koha_bridge.acquisitions.pipeline import prepare, records
 
     config = Config()
     unclassified = replace(config, classification=replace(config.classification, enabled=False))

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from classification.accession_series import BARCODE_SERIES, Series
 from classification.barcodes import NumericBarcodes, check_code128_part
 from koha_bridge.config import Config
-from koha_bridge.exceptions import AccessionError, ConfigError
+from koha_bridge.exceptions import AccessionError
+from marc.errors import ConfigError
 
 TEXTBOOK_CATEGORY = "SGK"
 TITLE_WIDTH = 4

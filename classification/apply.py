@@ -20,10 +20,10 @@ from classification.callnumber import call_number, check_parts, publication_year
 from classification.classnumber import Hints, proposer_for
 from classification.recordscan import scan_record
 from classification.tables import CONFIDENCE_ORDER, confidence_rank, load_tables
-from koha_bridge.config import Config
-from koha_bridge.exceptions import ConfigError
 from marc.build import audience_field, class_field, index_term_field, set_item_subfields
+from marc.errors import ConfigError
 from marc.model import ClassNumber
+from marc.settings import Settings
 
 __all__ = ["Classified", "Classifier", "Hints", "classify_records"]
 
@@ -71,7 +71,7 @@ def _set_subfields(field: Field, values: Mapping[str, str]) -> None:
 class Classifier:
     """One configuration's proposer, author-mark strategy and call-number settings."""
 
-    def __init__(self, config: Config, strategies: MarkStrategies = STRATEGIES) -> None:
+    def __init__(self, config: Settings, strategies: MarkStrategies = STRATEGIES) -> None:
         settings = config.classification
         if settings.min_confidence not in CONFIDENCE_ORDER:
             raise ConfigError(
@@ -177,7 +177,7 @@ class Classifier:
 
 def classify_records(
     records: Iterable[Record],
-    config: Config,
+    config: Settings,
     hints: Mapping[str, Hints] | None = None,
     *,
     strategies: MarkStrategies = STRATEGIES,

@@ -25,7 +25,7 @@ from functools import lru_cache
 from pymarc import Field, Record
 
 from classification.tables import fold_letters
-from koha_bridge.exceptions import ConfigError
+from marc.errors import ConfigError
 
 MarkStrategy = Callable[[Record], "str | None"]
 _NOT_MARK = re.compile(r"[^A-Z0-9]+")

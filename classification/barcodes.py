@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from koha_bridge.exceptions import ConfigError
+from marc.errors import ConfigError
 
 _PRINTABLE = re.compile(r"[!-~]*")
 

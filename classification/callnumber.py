@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from pymarc import Record
 
-from koha_bridge.exceptions import ConfigError
+from marc.errors import ConfigError
 
 CALL_NUMBER_PARTS = frozenset({"classification", "author_mark", "year", "volume"})
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|2\d\d\d)(?!\d)")

@@ -32,8 +32,8 @@ from classification.tables import (
     parse_class_number,
     raise_confidence,
 )
-from koha_bridge.config import Category, ClassificationConfig, Config
 from marc.model import ClassNumber
+from marc.settings import Category, ClassificationConfig, Settings
 
 __all__ = [
     "TEXTBOOK_CATEGORIES", "Hints", "Proposer", "existing_number", "hints_from_record",
@@ -325,12 +325,12 @@ def _proposer(settings: ClassificationConfig, level: str, base: Path | None,
     return Proposer(settings, level, rules + default_rules(), categories)
 
 
-def proposer_for(config: Config) -> Proposer:
+def proposer_for(config: Settings) -> Proposer:
     """The (cached) proposer for a configuration; a relative rules_file is beside the config."""
     base = config.source.parent if config.source is not None else None
     return _proposer(config.classification, config.school.level, base, config.categories)
 
 
-def propose(record: Record, hints: Hints, config: Config) -> ClassNumber | None:
+def propose(record: Record, hints: Hints, config: Settings) -> ClassNumber | None:
     """Propose a class number for one record; None when no source knows one."""
     return proposer_for(config).propose(record, hints)

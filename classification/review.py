@@ -1,4 +1,6 @@
-"""The classification review sheet: write it (XLSX), read the librarian's decisions back.
+"""The classification review sheet: its columns, and reading the librarian's decisions back.
+
+The sheet is written by ``koha_bridge.acquisitions.review_sheet``.
 
 Convention (also printed in the sheet's "Hướng dẫn" tab):
 
@@ -26,13 +28,12 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from pymarc import Record
 
-from classification.apply import Classified, Classifier, record_id
+from classification.apply import Classifier, record_id
 from classification.authormark import STRATEGIES, MarkStrategies
 from classification.tables import fold, parse_class_number
-from koha_bridge.config import Config
-from koha_bridge.exceptions import FatalInputError
-from koha_bridge.xlsx import Table, lines_sheet, workbook
+from marc.errors import FatalInputError
 from marc.model import ClassNumber
+from marc.settings import Settings
 
 SHEET = "Duyệt phân loại"
 GUIDE = "Hướng dẫn"
@@ -60,10 +61,6 @@ GUIDE_LINES = (
 )
 _YES = frozenset({"x", "co", "v", "ok", "1", "dong y", "chap nhan"})
 _NO = frozenset({"", "khong", "0", "no"})
-_CONFIDENCE_VI = {"high": "cao", "medium": "trung bình", "low": "thấp",
-                  "unconfirmed": "chưa xác nhận"}
-_SOURCE_VI = {"list": "danh sách", "record": "biểu ghi", "subject": "môn học",
-              "review": "duyệt"}
 
 
 class ReviewAction(StrEnum):
@@ -93,33 +90,6 @@ class ReviewReport:
 
     counts: Counter[ReviewAction] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
-
-
-def _source_vi(source: str) -> str:
-    if source.startswith("rule:"):
-        return f"quy tắc {source[5:]}"
-    return _SOURCE_VI.get(source, source)
-
-
-def write_review_sheet(items: Iterable[Classified], path: Path) -> int:
-    """Write the review sheet (streaming: fine for 20,000 rows); returns rows written."""
-    rows = 0
-    with workbook(path) as book:
-        correction_columns = (len(COLUMNS) - 2, len(COLUMNS) - 1)  # text cells to fill in
-        table = Table(book, SHEET, COLUMNS, text_columns=correction_columns, fill="#DDEBF7")
-        for item in items:
-            proposal = item.proposal
-            table.append([
-                item.record_id, item.title, item.author, item.grade or "",
-                proposal.number if proposal else "",
-                _source_vi(proposal.source) if proposal else "",
-                _CONFIDENCE_VI.get(proposal.confidence, proposal.confidence) if proposal else "",
-                proposal.why if proposal else "Không tìm được số phân loại: hãy nhập số",
-                "Cần duyệt" if item.needs_review else "Đã ghi",
-            ])
-            rows += 1
-        lines_sheet(book, GUIDE, GUIDE_LINES, width=110)
-    return rows
 
 
 def _text(value: Any) -> str:
@@ -197,7 +167,7 @@ def read_review_sheet(path: Path) -> dict[str, Decision]:
 def apply_decisions(
     records: Iterable[Record],
     decisions: Mapping[str, Decision],
-    config: Config,
+    config: Settings,
     *,
     report: ReviewReport | None = None,
     strategies: MarkStrategies = STRATEGIES,
@@ -233,7 +203,7 @@ def apply_decisions(
 def apply_review(
     records: Iterable[Record],
     review_path: Path,
-    config: Config,
+    config: Settings,
     *,
     report: ReviewReport | None = None,
 ) -> Iterator[tuple[Record, str]]:

@@ -23,7 +23,7 @@ from classification.tables import (
     parse_class_number,
     read_yaml,
 )
-from koha_bridge.exceptions import ConfigError
+from marc.errors import ConfigError
 from marc.model import ClassNumber
 
 _MATCH_KEYS = frozenset({"any", "all", "none", "category", "language"})

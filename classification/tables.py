@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from koha_bridge.exceptions import ConfigError
+from marc.errors import ConfigError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 

@@ -8,10 +8,15 @@ from pathlib import Path
 import click
 
 from cli.common import AppContext, bulk_objects, echo, pass_app, progress, warn
+from koha_bridge.acquisitions.pipeline import Conversion, prepare, records, write_outputs
+from koha_bridge.acquisitions.report import (
+    rejection_lines,
+    summary_lines,
+    write_report,
+    write_sheets,
+)
 from koha_bridge.config import Config
 from koha_bridge.store import Store
-from marc.pipeline import Conversion, prepare, records, write_outputs
-from marc.report import rejection_lines, summary_lines, write_report, write_sheets
 
 INPUT_TYPES = click.Path(exists=True, dir_okay=False, path_type=Path)
 OUTPUT = click.Path(dir_okay=False, path_type=Path)

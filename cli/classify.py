@@ -11,8 +11,9 @@ import click
 from pymarc import Record
 
 from classification.apply import Classified, classify_records, record_id
-from classification.review import ReviewAction, ReviewReport, apply_review, write_review_sheet
+from classification.review import ReviewAction, ReviewReport, apply_review
 from cli.common import AppContext, echo, pass_app, progress, warn
+from koha_bridge.acquisitions.review_sheet import write_review_sheet
 from marc.io import read_records, write_marcxml, write_mrc
 
 EXIT_PARTIAL = 1

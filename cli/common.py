@@ -54,7 +54,7 @@ def setup_logging(verbosity: int) -> None:
     )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    from koha_bridge.secrets import RedactingFilter
+    from koha_bridge.koha.secrets import RedactingFilter
 
     handler.addFilter(RedactingFilter())
     handler.set_name("koha-bridge")

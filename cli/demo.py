@@ -9,11 +9,11 @@ import click
 
 from cli.acq import write_records
 from cli.common import AppContext, echo, pass_app
+from koha_bridge.acquisitions.pipeline import prepare
+from koha_bridge.acquisitions.report import rejection_lines, summary_lines, write_sheets
 from koha_bridge.config import Config
 from koha_bridge.store import Store
 from marc.io import read_records
-from marc.pipeline import prepare
-from marc.report import rejection_lines, summary_lines, write_sheets
 
 SAMPLE = "data/sample-delivery.xlsx"
 

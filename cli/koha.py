@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from cli.common import AppContext, echo, pass_app
-from koha_bridge.api import KohaApi
-from koha_bridge.check import check_koha
-from koha_bridge.client import KohaClient
+from koha_bridge.koha.api import KohaApi
+from koha_bridge.koha.check import check_koha
+from koha_bridge.koha.client import KohaClient
 
 EXIT_KOHA = 4
 

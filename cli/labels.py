@@ -19,8 +19,8 @@ from classification.labels import (
     write_spine_labels,
 )
 from cli.common import AppContext, counter, echo, pass_app, warn, warn_rejected
+from koha_bridge.acquisitions.pipeline import LIST_SUFFIXES, load_records
 from koha_bridge.config import Config
-from marc.pipeline import LIST_SUFFIXES, load_records
 
 EXIT_PARTIAL = 1
 

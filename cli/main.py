@@ -18,7 +18,7 @@ import click
 from cli.common import DEBUG, NORMAL, QUIET, VERBOSE, AppContext, setup_logging
 from koha_bridge import __version__
 from koha_bridge.exceptions import KohaBridgeError
-from koha_bridge.secrets import redact
+from koha_bridge.koha.secrets import redact
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_INPUT, EXIT_KOHA = 0, 1, 2, 3, 4
 

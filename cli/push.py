@@ -10,13 +10,13 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from cli.common import AppContext, counter, echo, pass_app, warn, warn_rejected
-from koha_bridge.api import KohaApi, item_from_952
-from koha_bridge.client import KohaClient
+from koha_bridge.acquisitions.pipeline import load_records
 from koha_bridge.config import Config
-from koha_bridge.journal import Journal
-from koha_bridge.push import Pusher, plan_push, refresh_index
-from koha_bridge.push_report import outcome_lines, plan_lines, write_push_report
-from marc.pipeline import load_records
+from koha_bridge.koha.api import KohaApi, item_from_952
+from koha_bridge.koha.client import KohaClient
+from koha_bridge.push.report import outcome_lines, plan_lines, write_push_report
+from koha_bridge.push.run import Pusher, plan_push, refresh_index
+from koha_bridge.store.journal import Journal
 
 
 @click.command("push")

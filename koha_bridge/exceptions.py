@@ -8,23 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-
-class KohaBridgeError(Exception):
-    """Root of every error koha-bridge raises on purpose."""
-
-    exit_code = 1
-
-
-class ConfigError(KohaBridgeError):
-    """The configuration file or the environment is invalid."""
-
-    exit_code = 2
-
-
-class FatalInputError(KohaBridgeError):
-    """An input file cannot be read at all (not a per-row problem)."""
-
-    exit_code = 3
+# The ground errors live in ``marc.errors`` (the lowest layer); re-exported here.
+from marc.errors import ConfigError as ConfigError
+from marc.errors import FatalInputError as FatalInputError
+from marc.errors import KohaBridgeError as KohaBridgeError
 
 
 class StoreError(KohaBridgeError):
@@ -109,3 +96,9 @@ class KohaDuplicateBiblioError(KohaValidationError):
     def __init__(self, message: str, *, biblio_id: int, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.biblio_id = biblio_id
+
+
+class StoreBusyError(KohaBridgeError):
+    """Another run (push, patron sync …) holds the store's lock."""
+
+    exit_code = 2

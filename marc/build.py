@@ -19,10 +19,10 @@ from operator import itemgetter
 
 from pymarc import Field, Indicators, Record, Subfield
 
-from koha_bridge.config import Config
 from marc.fixed_field import fixed_field_008, is_ddc
 from marc.model import Book, Copy, SourceRef, Title
 from marc.names import is_corporate, split_relator
+from marc.settings import Settings
 
 UNKNOWN_PLACE = "[Không rõ nơi xuất bản]"
 UNKNOWN_PUBLISHER = "[Không rõ nhà xuất bản]"
@@ -103,7 +103,7 @@ def parse_copy_source_note(note: str) -> SourceRef | None:
     return SourceRef(match["file"], match["sheet"], int(match["row"]))
 
 
-def class_field(number: str, config: Config) -> Field:
+def class_field(number: str, config: Settings) -> Field:
     """082 0/1 4 for a DDC number, 084 with the local scheme code for a legacy one."""
     number = text(number)
     cls = config.classification
@@ -199,7 +199,7 @@ class _ItemMaker:
     __slots__ = ("_acquired", "_by_category", "_cn_source", "_config", "_library", "_notes",
                  "_price", "_prices", "_source")
 
-    def __init__(self, title: Title, config: Config, today: date, number: str | None) -> None:
+    def __init__(self, title: Title, config: Settings, today: date, number: str | None) -> None:
         book = title.book
         library = text(config.school.library_id)
         self._config = config
@@ -248,7 +248,7 @@ class _ItemMaker:
         return Field("952", _BLANK, subfields)
 
 
-def item_field(copy: Copy, title: Title, config: Config, *, today: date) -> Field:
+def item_field(copy: Copy, title: Title, config: Settings, *, today: date) -> Field:
     """One 952 for one copy (Koha's item subfields; never the ones Koha maintains)."""
     return _ItemMaker(title, config, today, _class_number(title))(copy)
 
@@ -360,7 +360,7 @@ def index_term_field(subject: str) -> Field:
 
 
 def build_record(
-    title: Title, config: Config, *, today: date, now: datetime | None = None
+    title: Title, config: Settings, *, today: date, now: datetime | None = None
 ) -> Record:
     """The full MARC21 record of one title with one 952 per copy (``now`` fixes 005)."""
     book = title.book

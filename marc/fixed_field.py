@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from koha_bridge.config import Config
 from marc.model import Book
+from marc.settings import Settings
 
 _DDC = re.compile(r"\d{3}(?:\.\d+)?")
 _DIGITS = re.compile(r"\d+")
@@ -23,7 +23,7 @@ def is_ddc(number: str) -> bool:
     return _DDC.fullmatch(number) is not None
 
 
-def _audience(book: Book, config: Config) -> str:
+def _audience(book: Book, config: Settings) -> str:
     grade = book.grade
     if grade:
         lowered = grade.strip().lower()
@@ -78,7 +78,7 @@ def _country(book: Book) -> str:
     return "vm " if vietnamese else "xx "
 
 
-def fixed_field_008(book: Book, number: str | None, config: Config, today: date) -> str:
+def fixed_field_008(book: Book, number: str | None, config: Settings, today: date) -> str:
     """The 40 characters of 008 for a printed book (see vietnamese-cataloguing.md §3)."""
     dates = f"s{book.year:04d}    " if book.year else "nuuuuuuuu"
     language = (book.language or "vie")[:3].ljust(3)

@@ -20,8 +20,8 @@ from pymarc import MARCReader, Record
 from pymarc.exceptions import PymarcException
 from pymarc.marcxml import MARC_XML_NS, XmlHandler
 
-from koha_bridge.exceptions import FatalInputError
 from marc.build import normalize_record
+from marc.errors import FatalInputError
 
 _CHUNK = 1 << 16
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})

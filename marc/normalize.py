@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from koha_bridge.config import AcquisitionsConfig, Category
 from marc.isbn import parse_isbn
 from marc.model import AcquisitionRow, Book, SourceRef
 from marc.names import clean, fold, parse_authors
 from marc.price import format_price, parse_price
 from marc.publishers import place_form, publisher_form
+from marc.settings import AcquisitionsConfig, Category
 
 LOW_PRICE = 1000  # đồng; below this a price is probably mistyped
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -11,17 +10,12 @@ from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = Path(os.environ.get("KOHA_BRIDGE_SHARED", REPO.parent / "shared"))
+#: Third-party files the tests need, vendored with their sources (see tests/data/README.md).
+TEST_DATA = Path(__file__).resolve().parent / "data"
+KOHA_OPENAPI = TEST_DATA / "koha-openapi"
+MARC_XSD = TEST_DATA / "MARC21slim.xsd"
 
 pytest_plugins = ["tests.support.kohaspec", "tests.fakekoha.plugin"]
-
-
-@pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """The project's shared reference folder (``../shared`` beside the checkout)."""
-    if not SHARED.is_dir():
-        pytest.fail(f"../shared not found at {SHARED}; set KOHA_BRIDGE_SHARED")
-    return SHARED
 
 
 @pytest.fixture

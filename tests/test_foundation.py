@@ -83,7 +83,7 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
 
 
 def test_db_migrate_lists_then_applies_pending_steps(runner, tmp_path: Path) -> None:
-    from koha_bridge.migrations import MIGRATIONS
+    from koha_bridge.store.migrations import MIGRATIONS
 
     db = str(tmp_path / "kb.sqlite")
     listed = runner.invoke(cli, ["--db", db, "db", "migrate", "--list"], catch_exceptions=False)
@@ -97,7 +97,7 @@ def test_db_migrate_lists_then_applies_pending_steps(runner, tmp_path: Path) -> 
 
 
 def test_store_backs_up_before_migrating_an_existing_file(tmp_path: Path, monkeypatch) -> None:
-    from koha_bridge import store as store_module
+    from koha_bridge.store import core as store_module
 
     path = tmp_path / "kb.sqlite"
     Store(path).close()

@@ -24,8 +24,8 @@ from classification.labels.data import (
 )
 from classification.labels.layout import Sheet, presets, sheet_from_config
 from classification.labels.spine import SpineOptions, SpineRenderer
-from koha_bridge.config import Config
-from koha_bridge.exceptions import FatalInputError
+from marc.errors import FatalInputError
+from marc.settings import Settings
 
 __all__ = [
     "LabelItem",
@@ -50,7 +50,7 @@ class LabelOptions:
     show_volume: bool = True
 
 
-def _items(records: Iterable[Record], config: Config, options: LabelOptions) -> tuple[
+def _items(records: Iterable[Record], config: Settings, options: LabelOptions) -> tuple[
     list[LabelItem], list[str]
 ]:
     data = items_from_records(records, config.classification.volume_prefix)
@@ -61,7 +61,7 @@ def _items(records: Iterable[Record], config: Config, options: LabelOptions) -> 
 
 
 def write_spine_labels(
-    records: Iterable[Record], config: Config, out: Path | BinaryIO,
+    records: Iterable[Record], config: Settings, out: Path | BinaryIO,
     options: LabelOptions = LabelOptions(),
     tick: Callable[[], None] | None = None,
 ) -> LabelReport:
@@ -102,7 +102,7 @@ def _classified_only(items: list[LabelItem]) -> tuple[list[LabelItem], int, list
 
 
 def write_barcode_labels(
-    records: Iterable[Record], config: Config, out: Path | BinaryIO,
+    records: Iterable[Record], config: Settings, out: Path | BinaryIO,
     options: LabelOptions = LabelOptions(sort="accession"),
     tick: Callable[[], None] | None = None,
 ) -> LabelReport:

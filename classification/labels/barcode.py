@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from classification.labels.data import LabelItem, LabelReport, nfc
 from classification.labels.fonts import Fonts, TextFitter, fonts_for
 from classification.labels.layout import Box, Sheet, draw_sheets
-from koha_bridge.config import LabelsConfig
+from marc.settings import LabelsConfig
 
 _PITCH = 1.2
 _ASCENT = 0.95

@@ -14,8 +14,8 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from koha_bridge.config import LabelsConfig
-from koha_bridge.exceptions import ConfigError
+from marc.errors import ConfigError
+from marc.settings import LabelsConfig
 
 _VI_LOWER = (
     "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợ"

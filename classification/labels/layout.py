@@ -18,8 +18,8 @@ from reportlab.lib.pagesizes import A4, A5, LETTER
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from koha_bridge.config import LabelsConfig
-from koha_bridge.exceptions import ConfigError
+from marc.errors import ConfigError
+from marc.settings import LabelsConfig
 
 T = TypeVar("T")
 

@@ -23,8 +23,8 @@ from reportlab.pdfgen.canvas import Canvas
 from classification.labels.data import LabelItem, LabelReport
 from classification.labels.fonts import Fonts, TextFitter, fonts_for
 from classification.labels.layout import DATA_DIR, Box, Sheet, draw_sheets
-from koha_bridge.config import LabelsConfig
-from koha_bridge.exceptions import ConfigError
+from marc.errors import ConfigError
+from marc.settings import LabelsConfig
 
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _MAX_SIZE = 14.0

@@ -11,13 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from koha_bridge.config import DEFAULT_CATEGORIES, Category
-from koha_bridge.exceptions import ConfigError, FatalInputError
+from marc.errors import ConfigError, FatalInputError
 from marc.model import AcquisitionRow
 from marc.readers.csvfile import CSV_SUFFIXES, read_csv
 from marc.readers.header import header_names, load_aliases
 from marc.readers.table import CategoryMatcher, SheetReport, SkippedRow
 from marc.readers.workbook import WORKBOOK_SUFFIXES, read_workbook
+from marc.settings import DEFAULT_CATEGORIES, Category
 
 __all__ = ["ReadResult", "SheetReport", "SkippedRow", "read_acquisitions"]
 

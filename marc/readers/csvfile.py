@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from koha_bridge.exceptions import FatalInputError
+from marc.errors import FatalInputError
 from marc.legacy import TCVN3, VNI, decode_bytes
 from marc.readers.table import CategoryMatcher, SheetResult, read_table
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from koha_bridge.exceptions import ConfigError
+from marc.errors import ConfigError
 from marc.legacy import detect_and_convert
 from marc.model import COLUMN_KEYS
 

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from koha_bridge.config import Category
 from marc.legacy import detect_and_convert
 from marc.model import AcquisitionRow, SourceRef
 from marc.readers.header import Header, find_header, fold, is_column_numbers
+from marc.settings import Category
 
 _TOTALS = re.compile(r"(?:tong cong|tong so|tong|cong)(?: (.*))?")
 _TOTALS_TAIL = frozenset((

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
-from koha_bridge.exceptions import FatalInputError
+from marc.errors import FatalInputError
 from marc.readers.table import CategoryMatcher, SheetResult, read_table
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})

@@ -20,8 +20,8 @@ from classification.review import (
     ReviewReport,
     apply_review,
     read_review_sheet,
-    write_review_sheet,
 )
+from koha_bridge.acquisitions.review_sheet import write_review_sheet
 from koha_bridge.config import Config
 from koha_bridge.exceptions import FatalInputError
 from tests.classification.marcfactory import make_record, subfields

@@ -162,7 +162,7 @@ def test_numbering_during_conversion_equals_numbering_the_records_after(
 
 
 def test_accession_ranges_in_the_report_cell() -> None:
-    from marc.pipeline import accession_ranges
+    from koha_bridge.acquisitions.pipeline import accession_ranges
 
     assert accession_ranges(["TK.00003", "TK.00001", "TK.00002", "TK.00009"]) == (
         "TK.00001–TK.00003, TK.00009"
@@ -177,7 +177,7 @@ def test_accession_ranges_in_the_report_cell() -> None:
 def test_long_review_sheet_is_written_beside_the_report(
     runner, tmp_path: Path, monkeypatch
 ) -> None:
-    from marc import report as report_module
+    from koha_bridge.acquisitions import report as report_module
 
     monkeypatch.setattr(report_module, "SIDE_PROCESS_ROWS", 1)
     out = tmp_path / "sach.mrc"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakekoha.server import FakeKoha, load_spec
+from tests.fakekoha.server import FakeKoha, default_openapi_dir, load_spec
 from tests.support.kohaspec import KohaSpec
 
 
@@ -15,8 +15,7 @@ def _spec(request: pytest.FixtureRequest) -> KohaSpec:
     try:
         spec: KohaSpec = request.getfixturevalue("koha_spec")
     except pytest.FixtureLookupError:
-        shared: Path = request.getfixturevalue("shared_dir")
-        spec = load_spec(shared / "koha" / "openapi")
+        spec = load_spec(default_openapi_dir())
     return spec
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import secrets
 import socket
 import tempfile
@@ -32,8 +31,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def default_openapi_dir() -> Path:
-    shared = Path(os.environ.get("KOHA_BRIDGE_SHARED", REPO.parent / "shared"))
-    return shared / "koha" / "openapi"
+    return REPO / "tests" / "data" / "koha-openapi"
 
 
 @functools.lru_cache(maxsize=4)

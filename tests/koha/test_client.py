@@ -13,8 +13,6 @@ import requests
 import responses
 import urllib3.exceptions
 
-from koha_bridge.auth import BasicAuth, OAuth2ClientCredentials
-from koha_bridge.client import KohaClient, parse_links
 from koha_bridge.config import Config, KohaConfig
 from koha_bridge.exceptions import (
     ConfigError,
@@ -26,6 +24,8 @@ from koha_bridge.exceptions import (
     KohaTransientError,
     KohaValidationError,
 )
+from koha_bridge.koha.auth import BasicAuth, OAuth2ClientCredentials
+from koha_bridge.koha.client import KohaClient, parse_links
 
 BASE = "http://koha.test"
 API = BASE + "/api/v1"

@@ -12,11 +12,11 @@ import responses
 from click.testing import CliRunner
 
 from cli.main import cli
-from koha_bridge.api import KohaApi
-from koha_bridge.auth import BasicAuth, OAuth2ClientCredentials
-from koha_bridge.check import Finding, check_koha
-from koha_bridge.client import KohaClient
 from koha_bridge.config import Config, KohaConfig
+from koha_bridge.koha.api import KohaApi
+from koha_bridge.koha.auth import BasicAuth, OAuth2ClientCredentials
+from koha_bridge.koha.check import Finding, check_koha
+from koha_bridge.koha.client import KohaClient
 
 BASE = "http://koha.test"
 API = BASE + "/api/v1"

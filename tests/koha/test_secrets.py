@@ -22,13 +22,13 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from koha_bridge.api import KohaApi
-from koha_bridge.auth import BasicAuth, OAuth2ClientCredentials, auth_from_credentials
-from koha_bridge.check import check_koha
-from koha_bridge.client import KohaClient
 from koha_bridge.config import Config, KohaConfig
-from koha_bridge.credentials import Credentials, load_credentials, read_secrets_file
 from koha_bridge.exceptions import ConfigError, KohaAuthError, KohaError
+from koha_bridge.koha.api import KohaApi
+from koha_bridge.koha.auth import BasicAuth, OAuth2ClientCredentials, auth_from_credentials
+from koha_bridge.koha.check import check_koha
+from koha_bridge.koha.client import KohaClient
+from koha_bridge.koha.credentials import Credentials, load_credentials, read_secrets_file
 
 CLIENT_ID = "bridge-client-7f3a"
 GOOD_SECRET = "s3cr3t-GOOD-9d1e47"

@@ -17,9 +17,9 @@ import pytest
 import requests
 from pymarc import Field, Indicators, Subfield
 
-from koha_bridge.api import KohaApi, item_from_952
-from koha_bridge.auth import BasicAuth, OAuth2ClientCredentials
-from koha_bridge.client import KohaClient
+from koha_bridge.koha.api import KohaApi, item_from_952
+from koha_bridge.koha.auth import BasicAuth, OAuth2ClientCredentials
+from koha_bridge.koha.client import KohaClient
 from tests.support.kohaspec import KohaSpec, SpecAdapter, SpecViolation
 
 BASE = "http://koha.test"

@@ -16,6 +16,7 @@ from koha_bridge.config import AcquisitionsConfig, Config, SchoolConfig
 from marc.build import build_record
 from marc.io import read_records, write_marcxml, write_mrc
 from marc.model import Book, Copy, SourceRef, Title
+from tests.conftest import MARC_XSD
 from tests.support.validators import (
     ACCEPTED_LINT_WARNINGS,
     marc_lint,
@@ -155,11 +156,11 @@ def test_marc_lint_reports_only_accepted_warnings(written: dict) -> None:
     assert set(ACCEPTED_LINT_WARNINGS) == {"245 $c initials spaced as printed"}
 
 
-def test_marcxml_is_valid_against_the_slim_schema(written: dict, shared_dir: Path) -> None:
-    assert xsd_errors(written["xml"], shared_dir / "marc" / "MARC21slim.xsd") == []
+def test_marcxml_is_valid_against_the_slim_schema(written: dict) -> None:
+    assert xsd_errors(written["xml"], MARC_XSD) == []
 
 
-def test_nfd_input_never_reaches_the_output(tmp_path: Path, shared_dir: Path) -> None:
+def test_nfd_input_never_reaches_the_output(tmp_path: Path) -> None:
     def nfd(value: str) -> str:
         return unicodedata.normalize("NFD", value)
 
@@ -181,7 +182,7 @@ def test_nfd_input_never_reaches_the_output(tmp_path: Path, shared_dir: Path) ->
         assert "Tiếng Việt 1" in content and "Nguyễn Thị Ly Kha" in content
         assert unicodedata.normalize("NFD", "Tiếng") not in content
     assert yaz_marcdump(mrc).problems == []
-    assert xsd_errors(xml, shared_dir / "marc" / "MARC21slim.xsd") == []
+    assert xsd_errors(xml, MARC_XSD) == []
 
 
 # The validators themselves must be able to fail.
@@ -217,9 +218,9 @@ def test_yaz_marcdump_catches_a_damaged_file(tmp_path: Path) -> None:
     assert yaz_marcdump(path).problems != []
 
 
-def test_xsd_catches_an_invalid_document(tmp_path: Path, shared_dir: Path) -> None:
+def test_xsd_catches_an_invalid_document(tmp_path: Path) -> None:
     path = tmp_path / "bad.xml"
     write_marcxml([_broken_record()], path)
     text = path.read_text(encoding="utf-8").replace('tag="245"', 'tag="24"')
     path.write_text(text, encoding="utf-8")
-    assert xsd_errors(path, shared_dir / "marc" / "MARC21slim.xsd") != []
+    assert xsd_errors(path, MARC_XSD) != []

@@ -10,10 +10,10 @@ import pymarc
 import pytest
 from pymarc import Field, Indicators, Record, Subfield
 
-from koha_bridge.auth import OAuth2ClientCredentials
-from koha_bridge.client import KohaClient
-from koha_bridge.journal import Journal
+from koha_bridge.koha.auth import OAuth2ClientCredentials
+from koha_bridge.koha.client import KohaClient
 from koha_bridge.store import Store
+from koha_bridge.store.journal import Journal
 from tests.fakekoha import FakeKoha
 from tests.fakekoha.query import compile_query
 

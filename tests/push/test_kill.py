@@ -10,8 +10,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from koha_bridge.journal import Journal
 from koha_bridge.store import Store
+from koha_bridge.store.journal import Journal
 from tests.fakekoha import FakeKoha
 from tests.push.conftest import books, write_mrc
 from tests.push.test_cli_push import config_file, env_for

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from koha_bridge.matching import (
+from koha_bridge.push.matching import (
     isbn_key,
     isbn_pattern,
     koha_facts,

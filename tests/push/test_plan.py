@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pymarc import Subfield
 
-from koha_bridge.api import item_from_952
-from koha_bridge.journal import Journal
-from koha_bridge.push import Pusher, Result, TitleResult, plan_push
+from koha_bridge.koha.api import item_from_952
+from koha_bridge.push.run import Pusher, Result, TitleResult, plan_push
+from koha_bridge.store.journal import Journal
 from tests.push.conftest import MemoryKoha, book, isbn13
 
 

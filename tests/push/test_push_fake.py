@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from koha_bridge.api import KohaApi, item_from_952
-from koha_bridge.journal import Journal
-from koha_bridge.push import Pusher, PushOutcome, Result, TitleResult, plan_push
+from koha_bridge.koha.api import KohaApi, item_from_952
+from koha_bridge.push.run import Pusher, PushOutcome, Result, TitleResult, plan_push
+from koha_bridge.store.journal import Journal
 from tests.fakekoha import FakeKoha
 from tests.push.conftest import book, books, client_for, isbn13
 
@@ -191,9 +191,9 @@ def test_a_restart_between_runs_loses_nothing(fake_koha: FakeKoha, journal: Jour
 
 
 def test_refused_credentials_abort_the_run(fake_koha: FakeKoha, journal: Journal) -> None:
-    from koha_bridge.auth import OAuth2ClientCredentials
-    from koha_bridge.client import KohaClient
     from koha_bridge.exceptions import KohaAuthError
+    from koha_bridge.koha.auth import OAuth2ClientCredentials
+    from koha_bridge.koha.client import KohaClient
 
     client = KohaClient(fake_koha.url, OAuth2ClientCredentials(fake_koha.client_id, "sai"))
     with pytest.raises(KohaAuthError) as caught:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import openpyxl
 
-from koha_bridge.api import item_from_952
-from koha_bridge.journal import Journal
-from koha_bridge.push import Pusher, Result, plan_push
-from koha_bridge.push_report import outcome_lines, plan_lines, source_text, write_push_report
+from koha_bridge.koha.api import item_from_952
+from koha_bridge.push.report import outcome_lines, plan_lines, source_text, write_push_report
+from koha_bridge.push.run import Pusher, Result, plan_push
+from koha_bridge.store.journal import Journal
 from tests.push.conftest import MemoryKoha, book, isbn13
 
 

@@ -470,9 +470,11 @@ def _validate_schema(
 
 
 @pytest.fixture(scope="session")
-def koha_spec(shared_dir: Path) -> KohaSpec:
-    """Koha's OpenAPI spec from ``../shared/koha/openapi``, loaded once per session."""
-    return KohaSpec.load(shared_dir / "koha" / "openapi")
+def koha_spec() -> KohaSpec:
+    """Koha's OpenAPI spec vendored in ``tests/data/koha-openapi``, loaded once per session."""
+    from tests.conftest import KOHA_OPENAPI
+
+    return KohaSpec.load(KOHA_OPENAPI)
 
 
 Handler = Callable[[requests.PreparedRequest], tuple[int, Mapping[str, str], bytes | None]]

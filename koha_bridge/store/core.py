@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from koha_bridge.exceptions import StoreError
-from koha_bridge.migrations import MIGRATIONS
+from koha_bridge.store.migrations import MIGRATIONS
 
 Tracer = Callable[[str, Sequence[Any]], None]
 

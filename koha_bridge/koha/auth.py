@@ -14,9 +14,9 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from koha_bridge import secrets
-from koha_bridge.credentials import Credentials
 from koha_bridge.exceptions import KohaAuthError, KohaError, KohaValidationError
+from koha_bridge.koha import secrets
+from koha_bridge.koha.credentials import Credentials
 
 TOKEN_PATH = "/oauth/token"
 RENEW_MARGIN = 60.0  # seconds before expiry at which a token is renewed

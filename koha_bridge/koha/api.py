@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import quote
 
-from koha_bridge.client import KohaClient
+from koha_bridge.koha.client import KohaClient
 
 MARC_TYPES = ("application/marcxml+xml", "application/marc-in-json", "application/marc")
 

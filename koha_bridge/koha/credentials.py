@@ -4,7 +4,7 @@ OAuth2 client credentials come from ``KOHA_BRIDGE_CLIENT_ID`` / ``KOHA_BRIDGE_CL
 HTTP Basic from ``KOHA_BRIDGE_USER`` / ``KOHA_BRIDGE_PASSWORD``. ``[koha] secrets_file`` may
 name a file (TOML or ``KEY=VALUE`` lines, same key names) that only its owner can read;
 environment variables win over it. Every secret read is registered with
-``koha_bridge.secrets`` so that logs and error messages redact it.
+``koha_bridge.koha.secrets`` so that logs and error messages redact it.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from koha_bridge import secrets
 from koha_bridge.config import Config
 from koha_bridge.exceptions import ConfigError
+from koha_bridge.koha import secrets
 
 ENV_NAMES = {
     "oauth2": ("KOHA_BRIDGE_CLIENT_ID", "KOHA_BRIDGE_CLIENT_SECRET"),

@@ -6,9 +6,9 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from koha_bridge.xlsx import Table, lines_sheet, workbook
+from koha_bridge.acquisitions.pipeline import Conversion, accession_ranges
+from koha_bridge.reports.xlsx import Table, lines_sheet, workbook
 from marc.model import Status
-from marc.pipeline import Conversion, accession_ranges
 
 STATUS_VI = {
     Status.CONVERTED: "Đã chuyển",
@@ -72,7 +72,7 @@ def write_sheets(conversion: Conversion, report: Path, review: Path) -> bool:
     if not conversion.review:
         write_report(conversion, report)
         return False
-    from classification.review import write_review_sheet
+    from koha_bridge.acquisitions.review_sheet import write_review_sheet
 
     if len(conversion.review) < SIDE_PROCESS_ROWS:
         write_report(conversion, report)

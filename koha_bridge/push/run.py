@@ -1,6 +1,6 @@
 """Pushing records and their copies to Koha: plan first, then send, resumable.
 
-``plan_push`` (``koha_bridge.push_plan``) decides; ``Pusher.run`` sends, per title (in
+``plan_push`` (``koha_bridge.push.plan``) decides; ``Pusher.run`` sends, per title (in
 parallel over ``workers`` threads): ``POST /biblios`` without the 952 fields unless the
 title is already there, then ``POST /biblios/{id}/items`` per copy. The journal is
 written before and after each call, so a re-run after any failure creates nothing
@@ -32,9 +32,8 @@ from koha_bridge.exceptions import (
     KohaNotFoundError,
     KohaTransientError,
 )
-from koha_bridge.journal import Journal
-from koha_bridge.matching import same_title
-from koha_bridge.push_plan import (
+from koha_bridge.push.matching import same_title
+from koha_bridge.push.plan import (
     CopyPlan,
     KohaCatalogue,
     PushPlan,
@@ -47,6 +46,7 @@ from koha_bridge.push_plan import (
     refresh_index,
     title_prefix,
 )
+from koha_bridge.store.journal import Journal
 
 __all__ = [
     "CopyPlan", "KohaCatalogue", "PushOutcome", "PushPlan", "Pusher", "Result", "TitlePlan",

@@ -36,9 +36,7 @@ import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
 from koha_bridge import __version__
-from koha_bridge.auth import KohaAuth, auth_from_credentials
 from koha_bridge.config import Config
-from koha_bridge.credentials import load_credentials
 from koha_bridge.exceptions import (
     ConfigError,
     KohaAuthError,
@@ -49,7 +47,9 @@ from koha_bridge.exceptions import (
     KohaTransientError,
     KohaValidationError,
 )
-from koha_bridge.secrets import redact
+from koha_bridge.koha.auth import KohaAuth, auth_from_credentials
+from koha_bridge.koha.credentials import load_credentials
+from koha_bridge.koha.secrets import redact
 
 log = logging.getLogger(__name__)
 

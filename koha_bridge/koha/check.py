@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from koha_bridge.api import KohaApi
 from koha_bridge.config import Config
 from koha_bridge.exceptions import (
     KohaAuthError,
@@ -18,6 +17,7 @@ from koha_bridge.exceptions import (
     KohaNotFoundError,
     KohaTransientError,
 )
+from koha_bridge.koha.api import KohaApi
 
 # Routes the bridge relies on, and the Koha version that brought them.
 REQUIRED_ROUTES = {

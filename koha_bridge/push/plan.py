@@ -18,15 +18,15 @@ from typing import Any, Protocol
 
 from pymarc import Field, Record, record_to_xml
 
-from koha_bridge.journal import Journal, chunks
-from koha_bridge.matching import TitleFacts, isbn_pattern, koha_facts, record_facts
+from koha_bridge.push.matching import TitleFacts, isbn_pattern, koha_facts, record_facts
+from koha_bridge.store.journal import Journal, chunks
 
 LOOKUP_CHUNK = 25  # titles per q look-up of biblios
 ITEM_CHUNK = 50  # copies per q look-up of items (barcodes and accession numbers)
 
 
 class KohaCatalogue(Protocol):
-    """The few Koha calls a push needs (``koha_bridge.api.KohaApi`` provides them)."""
+    """The few Koha calls a push needs (``koha_bridge.koha.api.KohaApi`` provides them)."""
 
     def list_biblios(self, q: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]: ...
     def add_biblio(

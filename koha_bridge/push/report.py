@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from koha_bridge.push import CopyPlan, PushOutcome, PushPlan, Result, TitlePlan, TitleResult
-from koha_bridge.xlsx import Table, workbook
+from koha_bridge.push.run import CopyPlan, PushOutcome, PushPlan, Result, TitlePlan, TitleResult
+from koha_bridge.reports.xlsx import Table, workbook
 from marc.build import NOTE_PREFIX
 
 RESULT_VI = {

@@ -1,0 +1,1 @@
+"""A delivery from supplier list to MARC21: the importer → fix → exporter pipeline."""

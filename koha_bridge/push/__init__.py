@@ -1,0 +1,1 @@
+"""Push records and items to Koha: plan, then send, journalled and resumable."""

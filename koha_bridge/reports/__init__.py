@@ -1,0 +1,1 @@
+"""Report writers shared by every job (XLSX now; the register table model joins here)."""
