@@ -78,10 +78,10 @@ def run(rows: list[dict[str, str]]) -> list[tuple[int, Record, Classified]]:
     """Convert the list with the default configuration: (row index, record, what
     classification did) per input row (rows of one title share its record)."""
     from classification.apply import Hints, classify_records
+    from koha_bridge.acquisitions.pipeline import prepare, records
     from koha_bridge.config import Config
     from koha_bridge.store import Store
     from marc.build import record_id
-    from koha_bridge.acquisitions.pipeline import prepare, records
 
     config = Config()
     unclassified = replace(config, classification=replace(config.classification, enabled=False))
@@ -116,6 +116,8 @@ def main() -> None:
     parser.add_argument("--half", choices=("test", "dev"), default="test")
     parser.add_argument("--errors", type=int, default=0,
                         help="list that many wrong written numbers (dev half only)")
+    parser.add_argument("--by-source", action="store_true",
+                        help="precision of each source (rule id, model...), no titles shown")
     args = parser.parse_args()
     if args.errors and args.half == "test":
         raise SystemExit("--errors lists titles: only for the dev half")
@@ -125,6 +127,7 @@ def main() -> None:
     ready = right = judged = 0
     per_level: dict[str, Counter[str]] = {level: Counter() for level in LEVELS}
     grades = Counter[str]()
+    sources: dict[str, Counter[str]] = {}
     errors: list[str] = []
     for index, record, item in done:
         row = rows[index]
@@ -137,6 +140,9 @@ def main() -> None:
             c = per_level.setdefault(proposal.confidence, Counter())
             c["n"] += 1
             c["right"] += _main_class(proposal.number) == gold.main_class
+            s = sources.setdefault(f"{proposal.source} ({proposal.confidence})", Counter())
+            s["n"] += 1
+            s["right"] += _main_class(proposal.number) == gold.main_class
         if gold.main_class is not None and shelf_ready and proposal is not None:
             judged += 1
             hit = _main_class(proposal.number) == gold.main_class
@@ -158,6 +164,9 @@ def main() -> None:
         print(f"  {level:12s} {c['right']:5d}/{c['n']:<5d} = {c['right'] / max(c['n'], 1):.1%}")
     print(f"grade found = retail grade: {grades['right']}/{grades['n']} = "
           f"{grades['right'] / max(grades['n'], 1):.1%}")
+    if args.by_source:
+        for name, c in sorted(sources.items(), key=lambda x: x[1]["right"] / x[1]["n"]):
+            print(f"  {name:45s} {c['right']:4d}/{c['n']:<4d} = {c['right'] / c['n']:.0%}")
     for line in errors:
         print("  ", line)
 

@@ -25,6 +25,7 @@ from classification.rules import Rule, RuleSet, default_rules, language_code, sc
 from classification.schooltitle import SchoolTitle, TitleParser, default_parser
 from classification.tables import (
     SubjectRow,
+    confidence_rank,
     fold,
     fold_words,
     load_tables,
@@ -32,6 +33,7 @@ from classification.tables import (
     parse_class_number,
     raise_confidence,
 )
+from classification.titlemodel import default_model, features
 from marc.model import ClassNumber
 from marc.settings import Category, ClassificationConfig, Settings
 
@@ -114,6 +116,7 @@ class Proposer:
         for row in tables.subjects:
             self.subjects.setdefault(_subject_key(row.subject), []).append(row)
         self.parser: TitleParser = default_parser()
+        self.model = default_model() if settings.model else None
         series = tables.rules.get("textbook_series", [])
         self.textbook_series = frozenset(fold(s) for s in series)
         self._rows: dict[tuple[str, str], tuple[SubjectRow, ...]] = {}
@@ -174,6 +177,8 @@ class Proposer:
         existing = _existing(scan.class_fields)
         if existing is not None:
             return existing
+        if hints.copied is not None:
+            return hints.copied
         facts = self.facts(scan, hints)
         if school is None:
             school = self.school_title(scan, hints)
@@ -182,9 +187,41 @@ class Proposer:
             if found is not None:
                 return found
         rule = self.rules.first_match(facts.text, facts.category, facts.languages)
-        if rule is not None:
+        if rule is not None and rule.confidence == "high":
             return rule.proposal
-        return self.reference_subject(facts)
+        found = rule.proposal if rule is not None else self.reference_subject(facts)
+        guess = self.model_guess(scan)[0]
+        if guess is not None and (
+            found is None or confidence_rank(guess.confidence) > confidence_rank(found.confidence)
+        ):
+            return guess  # the title model is surer than a weak rule
+        return found
+
+    def model_guess(self, scan: RecordScan) -> tuple[ClassNumber | None, ClassNumber | None]:
+        """The title model's number and its runner-up (another main class), if a model
+        is shipped (see ``classification.titlemodel``)."""
+        model = self.model
+        if model is None:
+            return None, None
+        heading = scan.headings.get("100")
+        author = heading.get("a") if heading is not None else None
+        author = author.strip(" ,.") if author else None
+        origin = name_origin(author)
+        title = " ".join(p.strip(" /:;,.=") for p in scan.title_parts)
+        tokens = features(title, author, origin, (scan.publisher or "").strip(" ,:;") or None)
+        guess = model.guess(tokens, origin)
+        confidence = model.confidence(guess.probability)
+        found = ClassNumber(
+            guess.number, "ddc", "model", confidence,
+            f"Mô hình nhan đề: lớp {guess.number[0]}00, xác suất {guess.probability:.0%}",
+        )
+        other = None
+        if guess.runner_up is not None:
+            other = ClassNumber(
+                guess.runner_up, "ddc", "model", model.confidence(guess.runner_up_probability),
+                f"Mô hình nhan đề: phương án 2, xác suất {guess.runner_up_probability:.0%}",
+            )
+        return found, other
 
     def is_textbook(self, facts: Facts) -> bool:
         if facts.category in TEXTBOOK_CATEGORIES:

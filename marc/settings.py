@@ -70,6 +70,7 @@ class ClassificationConfig:
     textbook_policy: str = "subject_plus_level"  # subject_plus_level | subject | cip
     min_confidence: str = "medium"  # below this, proposals go to the review sheet
     rules_file: str = ""  # extra school rules (YAML), tried before the defaults
+    model: bool = True  # the title model proposes where no rule answers
     author_mark_strategy: str = "first3"
     call_number_parts: tuple[str, ...] = ("classification", "author_mark")
     volume_prefix: str = "T."

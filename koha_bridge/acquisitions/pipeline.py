@@ -21,13 +21,14 @@ from koha_bridge.store import Store
 from marc.build import build_record, record_id
 from marc.group import group_titles, rejection_outcome
 from marc.io import read_records, replacing, write_marcxml, write_mrc
-from marc.model import Book, Outcome, SourceRef, Status, Title
+from marc.model import Book, ClassNumber, Outcome, SourceRef, Status, Title
 from marc.normalize import normalize_row
 from marc.readers import ReadResult, SheetReport, SkippedRow, read_acquisitions
 
 if TYPE_CHECKING:  # classification is imported at run time only when enabled
     from classification.apply import Classified
     from classification.assign import AssignReport
+    from koha_bridge.copycat.lookup import CopyReport
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Conversion:
     accessions: dict[SourceRef, list[str]] = field(default_factory=dict)
     review: list[Classified] = field(default_factory=list)  # titles to review
     numbering: AssignReport | None = None  # what accession numbering did
+    copying: CopyReport | None = None  # what copy cataloguing (SRU) did
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status is status)
@@ -106,17 +108,23 @@ def records(
         titles = numbered_titles(conversion.titles, store, config, report=conversion.numbering)
     built = (build_record(title, config, today=today) for title in titles)
     if config.classification.enabled:
-        yield from _classified(built, conversion, config)
+        yield from _classified(built, conversion, config, store)
     else:
         yield from built
     _collect_accessions(conversion)
 
 
 def _classified(
-    built: Iterable[Record], conversion: Conversion, config: Config
+    built: Iterable[Record], conversion: Conversion, config: Config, store: Store | None
 ) -> Iterator[Record]:
     from classification.apply import Hints, classify_records
 
+    copied: dict[str, ClassNumber] = {}
+    if config.copy_cataloguing.enabled and store is not None:
+        from koha_bridge.copycat.lookup import copied_numbers
+
+        wanted = [(record_id(t), t.book.isbn) for t in conversion.titles if t.book.isbn]
+        copied, conversion.copying = copied_numbers(wanted, config.copy_cataloguing, store)
     hints = {}
     for title in conversion.titles:
         book = title.book
@@ -127,6 +135,7 @@ def _classified(
             category=book.category,
             series=book.series,
             language=book.language,
+            copied=copied.get(record_id(title)),
         )
     for record, classified in classify_records(built, config, hints):
         if classified.needs_review:

@@ -22,7 +22,7 @@ from classification.review import (
     read_review_sheet,
 )
 from koha_bridge.acquisitions.review_sheet import write_review_sheet
-from koha_bridge.config import Config
+from koha_bridge.config import ClassificationConfig, Config
 from koha_bridge.exceptions import FatalInputError
 from tests.classification.marcfactory import make_record, subfields
 
@@ -36,6 +36,9 @@ def _records() -> list[Record]:
         make_record("KB4", "Mắt biếc : truyện dài", author="Nguyễn Nhật Ánh"),  # accepted
         make_record("KB5", "Tuổi thơ dữ dội", author="Phùng Quán", category="TN"),  # low
     ]
+
+
+RULES_ONLY = Config(classification=ClassificationConfig(model=False))  # the model has its tests
 
 
 def _classified(config: Config) -> tuple[list[Record], list[Classified]]:
@@ -56,7 +59,7 @@ def _fill(path: Path, values: dict[str, dict[str, object]]) -> None:
 
 
 def test_sheet_layout(tmp_path: Path) -> None:
-    _, items = _classified(Config())
+    _, items = _classified(RULES_ONLY)
     path = tmp_path / "review.xlsx"
     assert write_review_sheet(items, path) == 5
     book = load_workbook(path)
@@ -78,7 +81,7 @@ def test_sheet_layout(tmp_path: Path) -> None:
 
 
 def test_round_trip_correct_accept_reject_and_rerun(tmp_path: Path) -> None:
-    config = Config()
+    config = RULES_ONLY
     records, items = _classified(config)
     path = tmp_path / "review.xlsx"
     write_review_sheet(items, path)
@@ -139,7 +142,7 @@ def test_correction_replaces_a_written_number_and_keeps_084(tmp_path: Path) -> N
 
 
 def test_unknown_ids_and_odd_accept_marks_are_reported(tmp_path: Path) -> None:
-    config = Config()
+    config = RULES_ONLY
     records, items = _classified(config)
     path = tmp_path / "review.xlsx"
     write_review_sheet(items, path)
@@ -158,7 +161,7 @@ def test_unknown_ids_and_odd_accept_marks_are_reported(tmp_path: Path) -> None:
 
 
 def test_numbers_typed_into_general_cells_get_their_ddc_form(tmp_path: Path) -> None:
-    _, items = _classified(Config())
+    _, items = _classified(RULES_ONLY)
     path = tmp_path / "review.xlsx"
     write_review_sheet(items, path)
     _fill(path, {"KB1": {COL_CORRECTION: 30}, "KB2": {COL_CORRECTION: 4.0712}})
