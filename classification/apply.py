@@ -121,6 +121,7 @@ class Classifier:
             author_mark=mark,
             call_number=number,
             subject=subject,
+            runner_up=self.proposer.runner_up(scan, merged, proposal) if not ok else None,
             found=school.summary(),
         )
 

@@ -197,6 +197,23 @@ class Proposer:
             return guess  # the title model is surer than a weak rule
         return found
 
+    def runner_up(
+        self, scan: RecordScan, hints: Hints, proposal: ClassNumber | None
+    ) -> ClassNumber | None:
+        """The best other number for a review row: the first of the rule's and the
+        model's answers that differs from the proposal (another main class first)."""
+        facts = self.facts(scan, hints)
+        rule = self.rules.first_match(facts.text, facts.category, facts.languages)
+        guess, other = self.model_guess(scan)
+        candidates = [c for c in (rule.proposal if rule else None, guess, other) if c]
+        if proposal is None:
+            return candidates[1] if len(candidates) > 1 else None
+        different = [c for c in candidates if c.number != proposal.number]
+        for candidate in different:
+            if candidate.number[:1] != proposal.number[:1]:
+                return candidate
+        return different[0] if different else None
+
     def model_guess(self, scan: RecordScan) -> tuple[ClassNumber | None, ClassNumber | None]:
         """The title model's number and its runner-up (another main class), if a model
         is shipped (see ``classification.titlemodel``)."""
