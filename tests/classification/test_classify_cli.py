@@ -52,6 +52,7 @@ def test_classify_review_then_apply(tmp_path: Path) -> None:
     header = [c.value for c in rows[1]]
     ids = [r[0].value for r in rows.iter_rows(min_row=2)]
     assert sorted(ids) == ["KB1", "KB2", "KB3"]  # KB4's number came from the record
+    kb3_row = ids.index("KB3") + 2
     for row in rows.iter_rows(min_row=2):
         if row[header.index(COL_ID)].value == "KB2":
             row[header.index(COL_ACCEPT)].value = "x"
@@ -65,7 +66,7 @@ def test_classify_review_then_apply(tmp_path: Path) -> None:
     result = runner.invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 1, result.output  # one correction was not applied
     assert "chấp nhận 1" in result.output and "không áp dụng 1" in result.output
-    assert "dòng 4" in result.output
+    assert f"dòng {kb3_row}" in result.output
     done = {r["001"].data: r for r in read_records(final)}
     assert subfields(done["KB2"], "082", "a") == ["823"]
     assert subfields(done["KB2"], "952", "o") == ["823 ROW 2024"] * 2
