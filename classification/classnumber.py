@@ -273,7 +273,7 @@ class Proposer:
                 self._textbook[subject, level] = self._textbook_number(subject, level)
             found = self._textbook[subject, level]
             if found is not None:
-                return _described(found, school)
+                return _described(found, school, self.settings.textbook_policy != "cip")
         return None
 
     def _textbook_number(self, key: str, level: str) -> ClassNumber | None:
@@ -318,13 +318,14 @@ class Proposer:
         return None
 
 
-def _described(found: ClassNumber, school: SchoolTitle) -> ClassNumber:
-    """A subject number with what the title said; one step surer when the title names
-    a series or a kind of school book besides the subject and grade."""
+def _described(found: ClassNumber, school: SchoolTitle, surer: bool) -> ClassNumber:
+    """A subject number with what the title said; one step surer (``surer``: not under
+    the CIP policy) when the title names a series or a kind of school book besides the
+    subject and grade."""
     if not school.is_school_book:
         return found
     confidence = found.confidence
-    if school.strong and found.source == "subject":
+    if surer and school.strong and found.source == "subject":
         confidence = raise_confidence(confidence)
     return replace(found, confidence=confidence, why=f"{found.why}. Nhan đề: {school.summary()}")
 

@@ -19,7 +19,7 @@ from classification.tables import DATA_DIR, fold, read_yaml
 _NUMBER_WORDS = {"mot": "1", "hai": "2", "ba": "3", "bon": "4", "nam": "5"}
 _GRADE_AFTER = re.compile(r" (\d{1,2})\b")
 _CLASS = re.compile(r"\blop (\d{1,2})\b")
-_ENTRANCE = re.compile(r"\b(?:thi|sinh) vao lop (\d{1,2})\b")
+_ENTRANCE = re.compile(r"\bvao lop (\d{1,2})\b")
 _VOLUME = re.compile(r"\b(?:tap|quyen) (\d{1,2}|mot|hai|ba|bon|nam)\b")
 _LEVEL_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:thpt|trung hoc pho thong|cap 3|thi tot nghiep)\b"), "THPT"),
@@ -102,6 +102,7 @@ class TitleParser:
         self.subject_names = phrases
         self.subject_pattern = _pattern(list(phrases), folded=True)
         self.needs_grade = frozenset(key(w) for w in data.get("needs_grade", []))
+        self.loose = frozenset(key(w) for w in data.get("loose", []))
         self.level_names = {
             level: dict(names) for level, names in data.get("level_names", {}).items()
         }
@@ -120,12 +121,12 @@ class TitleParser:
 
     def _parse(self, text: str, series: str | None) -> SchoolTitle:
         kind = next(((name, label) for p, name, label in self.kinds if p.search(text)), None)
-        subject, grade = self._subject(text)
+        subject, grade, loose = self._subject(text)
         entrance = _ENTRANCE.search(text)
         if entrance is not None:
             grade = int(entrance.group(1)) - 1  # "thi vào lớp 10" is for grade 9
             if grade == 0:  # "vào lớp 1": for preschool children
-                return self._found(text, series, kind, subject, None, "MN")
+                return self._found(text, series, kind, None, None, "MN")
         elif grade is None:
             found = _CLASS.search(text)
             grade = int(found.group(1)) if found else None
@@ -133,15 +134,17 @@ class TitleParser:
             grade = None
         level = level_of_grade(grade) if grade is not None else next(
             (lvl for p, lvl in _LEVEL_WORDS if p.search(text)), None)
-        return self._found(text, series, kind, subject, grade, level)
+        return self._found(text, series, kind, subject, grade, level, loose)
 
     def _found(
         self, text: str, series: str | None, kind: tuple[str, str] | None,
-        subject: str | None, grade: int | None, level: str | None,
+        subject: str | None, grade: int | None, level: str | None, loose: bool = False,
     ) -> SchoolTitle:
         part = next((name for p, name in self.parts if p.search(text)), None)
         if part is not None:
             subject = part
+        elif loose and grade is None and kind is None and level is None:
+            subject = None  # "Hoa Học Trò" is a magazine, "Hóa Học 9" a school book
         if subject is not None and level is not None:
             subject = self.level_names.get(level, {}).get(subject, subject)
         volume = _VOLUME.search(text)
@@ -156,10 +159,12 @@ class TitleParser:
             volume=_NUMBER_WORDS.get(volume.group(1), volume.group(1)) if volume else None,
         )
 
-    def _subject(self, text: str) -> tuple[str | None, int | None]:
-        """The first subject named (and the grade right after it, "Toán 9")."""
+    def _subject(self, text: str) -> tuple[str | None, int | None, bool]:
+        """The first subject named, the grade right after it ("Toán 9"), and whether
+        the name is one that also reads as another word (it then needs a grade, a
+        kind or a level to count)."""
         if self.subject_pattern is None:
-            return None, None
+            return None, None, False
         for match in self.subject_pattern.finditer(text):
             after = _GRADE_AFTER.match(text, match.end())
             phrase = match.group()
@@ -168,8 +173,9 @@ class TitleParser:
                 near_class = text.startswith(" lop ", match.end())
                 if after is None and not near_class and not before.endswith(_SUBJECT_PREFIXES):
                     continue
-            return self.subject_names[phrase], int(after.group(1)) if after else None
-        return None, None
+            grade = int(after.group(1)) if after else None
+            return self.subject_names[phrase], grade, phrase in self.loose
+        return None, None, False
 
 
 def _pattern(phrases: list[str], *, folded: bool = False) -> re.Pattern[str] | None:
