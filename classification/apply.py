@@ -95,7 +95,7 @@ class Classifier:
         scan = scan_record(record)
         merged = scan.completed(hints)
         school = self.proposer.school_title(scan, merged)
-        proposal = self.proposer.propose_scanned(scan, merged, school)
+        proposal, other = self.proposer.propose_with_runner_up(scan, merged, school)
         ok = self.accepted(proposal)
         grade, subject = merged.grade, merged.subject
         if school.is_school_book:  # into the record, where the list said nothing
@@ -121,7 +121,7 @@ class Classifier:
             author_mark=mark,
             call_number=number,
             subject=subject,
-            runner_up=self.proposer.runner_up(scan, merged, proposal) if not ok else None,
+            runner_up=other if not ok and other != proposal else None,
             found=school.summary(),
         )
 

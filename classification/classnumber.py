@@ -24,6 +24,7 @@ from classification.recordscan import Hints, RecordScan, hints_from_record, scan
 from classification.rules import Rule, RuleSet, default_rules, language_code, school_rules
 from classification.schooltitle import SchoolTitle, TitleParser, default_parser
 from classification.tables import (
+    CONFIDENCE_ORDER,
     SubjectRow,
     confidence_rank,
     fold,
@@ -91,6 +92,7 @@ class Facts:
 
 
 _VIE = frozenset({"vie"})
+_SURE_ENOUGH = CONFIDENCE_ORDER.index("medium")  # a rule this sure is not second-guessed
 _ORIGINS = {"jpn": frozenset({"jpn"}), "kor": frozenset({"kor"}), "und": frozenset({"und"})}
 
 
@@ -170,49 +172,38 @@ class Proposer:
         self, scan: RecordScan, hints: Hints, school: SchoolTitle | None = None
     ) -> ClassNumber | None:
         """``propose`` for a record already read by :func:`scan_record`."""
+        return self.propose_with_runner_up(scan, hints, school)[0]
+
+    def propose_with_runner_up(
+        self, scan: RecordScan, hints: Hints, school: SchoolTitle | None = None
+    ) -> tuple[ClassNumber | None, ClassNumber | None]:
+        """The proposal and, when it is a weak one, the best other answer seen."""
         given = parse_class_number(hints.class_number)
         if given is not None:
             why = "Số phân loại ghi trong danh sách"
-            return ClassNumber(given[0], given[1], "list", "high", why)
+            return ClassNumber(given[0], given[1], "list", "high", why), None
         existing = _existing(scan.class_fields)
         if existing is not None:
-            return existing
+            return existing, None
         if hints.copied is not None:
-            return hints.copied
+            return hints.copied, None
         facts = self.facts(scan, hints)
         if school is None:
             school = self.school_title(scan, hints)
         if self.is_textbook(facts) or school.is_school_book:
             found = self.textbook(facts, school)
             if found is not None:
-                return found
+                return found, None
         rule = self.rules.first_match(facts.text, facts.category, facts.languages)
-        if rule is not None and rule.confidence == "high":
-            return rule.proposal
         found = rule.proposal if rule is not None else self.reference_subject(facts)
-        guess = self.model_guess(scan)[0]
+        if found is not None and confidence_rank(found.confidence) >= _SURE_ENOUGH:
+            return found, None  # the model is not asked (it is the costly step)
+        guess, other = self.model_guess(scan)
         if guess is not None and (
             found is None or confidence_rank(guess.confidence) > confidence_rank(found.confidence)
         ):
-            return guess  # the title model is surer than a weak rule
-        return found
-
-    def runner_up(
-        self, scan: RecordScan, hints: Hints, proposal: ClassNumber | None
-    ) -> ClassNumber | None:
-        """The best other number for a review row: the first of the rule's and the
-        model's answers that differs from the proposal (another main class first)."""
-        facts = self.facts(scan, hints)
-        rule = self.rules.first_match(facts.text, facts.category, facts.languages)
-        guess, other = self.model_guess(scan)
-        candidates = [c for c in (rule.proposal if rule else None, guess, other) if c]
-        if proposal is None:
-            return candidates[1] if len(candidates) > 1 else None
-        different = [c for c in candidates if c.number != proposal.number]
-        for candidate in different:
-            if candidate.number[:1] != proposal.number[:1]:
-                return candidate
-        return different[0] if different else None
+            return guess, found or other  # the title model is surer than a weak rule
+        return found, guess
 
     def model_guess(self, scan: RecordScan) -> tuple[ClassNumber | None, ClassNumber | None]:
         """The title model's number and its runner-up (another main class), if a model

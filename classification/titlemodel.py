@@ -23,6 +23,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from classification.tables import DATA_DIR, fold
 
 MODEL_FILE = DATA_DIR / "title-model.json"
@@ -57,48 +59,59 @@ class Guess:
 
 
 class TitleModel:
-    """Multinomial naive Bayes over sparse per-token class counts."""
+    """Multinomial naive Bayes; per-token log-likelihood gains held as one matrix."""
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.labels: list[str] = list(data["labels"])
         counts: list[int] = data["token_totals"]
         vocabulary = int(data["vocabulary"])
         alpha = float(data["alpha"])
-        documents: list[int] = data["documents"]
-        total_docs = sum(documents)
-        self.prior = [math.log(d / total_docs) for d in documents]
-        self.unseen = [math.log(alpha / (c + alpha * vocabulary)) for c in counts]
-        # per token: {class index: log P(token|class) - log P(unseen|class)}
-        self.deltas: dict[str, tuple[tuple[int, float], ...]] = {
-            token: tuple(
-                (int(k), math.log((n + alpha) / alpha)) for k, n in seen.items()
-            )
-            for token, seen in data["tokens"].items()
-        }
+        documents = np.asarray(data["documents"], dtype=float)
+        self.prior = np.log(documents / documents.sum())
+        self.unseen = np.log(alpha / (np.asarray(counts, dtype=float) + alpha * vocabulary))
+        tokens: dict[str, dict[str, int]] = data["tokens"]
+        self.index = {token: row for row, token in enumerate(tokens)}
+        # row = token, column = label: log P(token|label) - log P(unseen token|label)
+        self.gains = np.zeros((len(tokens), len(self.labels)))
+        for row, seen in enumerate(tokens.values()):
+            for label_index, n in seen.items():
+                self.gains[row, int(label_index)] = math.log((n + alpha) / alpha)
+        # label → main class (a digit); fiction is always 8xx whatever the origin
+        self.classes = sorted({self._main(label) for label in self.labels})
+        self.membership = np.zeros((len(self.labels), len(self.classes)))
+        for n, label in enumerate(self.labels):
+            self.membership[n, self.classes.index(self._main(label))] = 1.0
         self.levels: dict[str, float] = dict(data["levels"])
         self.temperature = float(data.get("temperature", 1.0))
+
+    @staticmethod
+    def _main(label: str) -> str:
+        return "8" if label == FICTION else label[0]
 
     def guess(self, tokens: Iterable[str], origin: str | None) -> Guess:
         """The best number and the runner-up, ranked by main class first: a class's
         probability is the sum over its labels (evidence for 641.5 and 640 adds up)."""
-        known = [self.deltas[t] for t in tokens if t in self.deltas]
-        scores = [p + u * len(known) for p, u in zip(self.prior, self.unseen, strict=True)]
-        for entries in known:
-            for index, delta in entries:
-                scores[index] += delta
-        top = max(scores)
-        weights = [math.exp((s - top) / self.temperature) for s in scores]
-        total = sum(weights)
-        by_class: dict[str, list[tuple[float, str]]] = {}
-        for label, weight in zip(self.labels, weights, strict=True):
-            number = number_of(label, origin)
-            by_class.setdefault(number[0], []).append((weight / total, number))
-        ranked = sorted(
-            ((sum(w for w, _ in entries), max(entries)[1]) for entries in by_class.values()),
-            reverse=True,
-        )
-        (p1, n1), second = ranked[0], ranked[1] if len(ranked) > 1 else (0.0, None)
-        return Guess(n1, p1, second[1], second[0])
+        index = self.index
+        rows = [index[t] for t in tokens if t in index]
+        scores = self.prior + self.unseen * len(rows)
+        if rows:
+            scores = scores + self.gains[rows].sum(axis=0)
+        weights = np.exp((scores - scores.max()) / self.temperature)
+        probabilities = weights / weights.sum()
+        by_class = probabilities @ self.membership
+        order = np.argsort(by_class)[::-1]
+        first = int(order[0])
+        number = self._best_in(probabilities, first, origin)
+        if len(order) < 2:
+            return Guess(number, float(by_class[first]), None, 0.0)
+        second = int(order[1])
+        return Guess(number, float(by_class[first]),
+                     self._best_in(probabilities, second, origin), float(by_class[second]))
+
+    def _best_in(self, probabilities: Any, klass: int, origin: str | None) -> str:
+        """The likeliest label of one main class, as a number."""
+        column = int(np.argmax(probabilities * self.membership[:, klass]))
+        return number_of(self.labels[column], origin)
 
     def confidence(self, probability: float) -> str:
         """The calibrated level of a probability (``unconfirmed`` below every threshold)."""
