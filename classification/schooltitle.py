@@ -110,44 +110,55 @@ class TitleParser:
             (pattern, name) for name, forms in data.get("parts", {}).items()
             if (pattern := _pattern(forms)) is not None
         ]
+        # One pass first: most titles hold no series, kind or part phrase at all.
+        self.any_marker = _pattern([
+            *(f for forms in data["series"].values() for f in forms.get("long", [])),
+            *(f for spec in data["kinds"].values() for f in spec["any"]),
+            *(f for forms in data.get("parts", {}).values() for f in forms),
+        ])
 
     def parse(self, text: str) -> SchoolTitle:
         folded = key(text)
-        series = next((name for p, name in self.series if p.search(folded)), None)
-        if series is None and self.short_series:
+        marked = self.any_marker is not None and self.any_marker.search(folded) is not None
+        series = next((name for p, name in self.series if p.search(folded)), None) if (
+            marked) else None
+        if series is None and self.short_series and ("(" in text or " - " in text):
             series = next((self.short_series[k] for k in map(key, _SEGMENT.split(text))
                            if k in self.short_series), None)
-        return self._parse(folded, series)
+        return self._parse(folded, series, marked)
 
-    def _parse(self, text: str, series: str | None) -> SchoolTitle:
-        kind = next(((name, label) for p, name, label in self.kinds if p.search(text)), None)
+    def _parse(self, text: str, series: str | None, marked: bool) -> SchoolTitle:
+        kind = next(((name, label) for p, name, label in self.kinds if p.search(text)),
+                    None) if marked else None
         subject, grade, loose = self._subject(text)
         entrance = _ENTRANCE.search(text)
         if entrance is not None:
             grade = int(entrance.group(1)) - 1  # "thi vào lớp 10" is for grade 9
             if grade == 0:  # "vào lớp 1": for preschool children
-                return self._found(text, series, kind, None, None, "MN")
+                return self._found(text, series, kind, None, None, "MN", marked=marked)
         elif grade is None:
             found = _CLASS.search(text)
             grade = int(found.group(1)) if found else None
         if grade is not None and not 1 <= grade <= 12:
             grade = None
-        level = level_of_grade(grade) if grade is not None else next(
-            (lvl for p, lvl in _LEVEL_WORDS if p.search(text)), None)
-        return self._found(text, series, kind, subject, grade, level, loose)
+        level = level_of_grade(grade) if grade is not None else None
+        if level is None and subject is not None:  # a level matters only with a subject
+            level = next((lvl for p, lvl in _LEVEL_WORDS if p.search(text)), None)
+        return self._found(text, series, kind, subject, grade, level, loose, marked)
 
     def _found(
         self, text: str, series: str | None, kind: tuple[str, str] | None,
         subject: str | None, grade: int | None, level: str | None, loose: bool = False,
+        marked: bool = True,
     ) -> SchoolTitle:
-        part = next((name for p, name in self.parts if p.search(text)), None)
+        part = next((name for p, name in self.parts if p.search(text)), None) if marked else None
         if part is not None:
             subject = part
         elif loose and grade is None and kind is None and level is None:
             subject = None  # "Hoa Học Trò" is a magazine, "Hóa Học 9" a school book
         if subject is not None and level is not None:
             subject = self.level_names.get(level, {}).get(subject, subject)
-        volume = _VOLUME.search(text)
+        volume = _VOLUME.search(text) if "tap " in text or "quien " in text else None
         return SchoolTitle(
             series=series,
             kind=kind[0] if kind else None,
