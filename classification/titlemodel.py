@@ -23,8 +23,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from classification.tables import DATA_DIR, fold
 
 MODEL_FILE = DATA_DIR / "title-model.json"
@@ -59,28 +57,26 @@ class Guess:
 
 
 class TitleModel:
-    """Multinomial naive Bayes; per-token log-likelihood gains held as one matrix."""
+    """Multinomial naive Bayes over sparse per-token gains (pure Python: a title
+    touches a few dozen numbers, fewer than numpy's per-call overhead)."""
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.labels: list[str] = list(data["labels"])
         counts: list[int] = data["token_totals"]
         vocabulary = int(data["vocabulary"])
         alpha = float(data["alpha"])
-        documents = np.asarray(data["documents"], dtype=float)
-        self.prior = np.log(documents / documents.sum())
-        self.unseen = np.log(alpha / (np.asarray(counts, dtype=float) + alpha * vocabulary))
-        tokens: dict[str, dict[str, int]] = data["tokens"]
-        self.index = {token: row for row, token in enumerate(tokens)}
-        # row = token, column = label: log P(token|label) - log P(unseen token|label)
-        self.gains = np.zeros((len(tokens), len(self.labels)))
-        for row, seen in enumerate(tokens.values()):
-            for label_index, n in seen.items():
-                self.gains[row, int(label_index)] = math.log((n + alpha) / alpha)
+        documents: list[int] = data["documents"]
+        total = sum(documents)
+        self.prior = [math.log(d / total) for d in documents]
+        self.unseen = [math.log(alpha / (c + alpha * vocabulary)) for c in counts]
+        # per token: (label index, log P(token|label) - log P(unseen token|label)) pairs
+        self.gains: dict[str, tuple[tuple[int, float], ...]] = {
+            token: tuple((int(k), math.log((n + alpha) / alpha)) for k, n in seen.items())
+            for token, seen in data["tokens"].items()
+        }
         # label → main class (a digit); fiction is always 8xx whatever the origin
         self.classes = sorted({self._main(label) for label in self.labels})
-        self.membership = np.zeros((len(self.labels), len(self.classes)))
-        for n, label in enumerate(self.labels):
-            self.membership[n, self.classes.index(self._main(label))] = 1.0
+        self.class_of = [self.classes.index(self._main(label)) for label in self.labels]
         self.levels: dict[str, float] = dict(data["levels"])
         self.temperature = float(data.get("temperature", 1.0))
 
@@ -91,27 +87,34 @@ class TitleModel:
     def guess(self, tokens: Iterable[str], origin: str | None) -> Guess:
         """The best number and the runner-up, ranked by main class first: a class's
         probability is the sum over its labels (evidence for 641.5 and 640 adds up)."""
-        index = self.index
-        rows = [index[t] for t in tokens if t in index]
-        scores = self.prior + self.unseen * len(rows)
-        if rows:
-            scores = scores + self.gains[rows].sum(axis=0)
-        weights = np.exp((scores - scores.max()) / self.temperature)
-        probabilities = weights / weights.sum()
-        by_class = probabilities @ self.membership
-        order = np.argsort(by_class)[::-1]
-        first = int(order[0])
-        number = self._best_in(probabilities, first, origin)
-        if len(order) < 2:
-            return Guess(number, float(by_class[first]), None, 0.0)
-        second = int(order[1])
-        return Guess(number, float(by_class[first]),
-                     self._best_in(probabilities, second, origin), float(by_class[second]))
-
-    def _best_in(self, probabilities: Any, klass: int, origin: str | None) -> str:
-        """The likeliest label of one main class, as a number."""
-        column = int(np.argmax(probabilities * self.membership[:, klass]))
-        return number_of(self.labels[column], origin)
+        gains = self.gains
+        known = [entries for t in tokens if (entries := gains.get(t)) is not None]
+        n = len(known)
+        scores = [p + u * n for p, u in zip(self.prior, self.unseen, strict=True)]
+        for entries in known:
+            for index, gain in entries:
+                scores[index] += gain
+        top = max(scores)
+        scale = 1.0 / self.temperature
+        exp = math.exp
+        size = len(self.classes)
+        mass = [0.0] * size
+        best = [-1] * size
+        best_weight = [0.0] * size
+        for index, (score, klass) in enumerate(zip(scores, self.class_of, strict=True)):
+            weight = exp((score - top) * scale)
+            mass[klass] += weight
+            if weight > best_weight[klass]:
+                best_weight[klass], best[klass] = weight, index
+        total = sum(mass)
+        order = sorted(range(size), key=mass.__getitem__, reverse=True)
+        first = order[0]
+        number = number_of(self.labels[best[first]], origin)
+        if size < 2:
+            return Guess(number, mass[first] / total, None, 0.0)
+        second = order[1]
+        return Guess(number, mass[first] / total,
+                     number_of(self.labels[best[second]], origin), mass[second] / total)
 
     def confidence(self, probability: float) -> str:
         """The calibrated level of a probability (``unconfirmed`` below every threshold)."""
