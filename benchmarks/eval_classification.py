@@ -128,6 +128,7 @@ def main() -> None:
     per_level: dict[str, Counter[str]] = {level: Counter() for level in LEVELS}
     grades = Counter[str]()
     sources: dict[str, Counter[str]] = {}
+    by_gate: dict[str, Counter[str]] = {level: Counter() for level in LEVELS}
     errors: list[str] = []
     for index, record, item in done:
         row = rows[index]
@@ -150,6 +151,13 @@ def main() -> None:
             if not hit and len(errors) < args.errors:
                 errors.append(f"{proposal.number} ({proposal.source}) ≠ {gold.main_class}: "
                               f"{row['title']} [{row['retail_category']}]")
+        for level in LEVELS:  # as if min_confidence were this level
+            if proposal is not None and _rank(proposal.confidence) >= _rank(level):
+                gate = by_gate[level]
+                gate["ready"] += 1
+                if gold.main_class is not None:
+                    gate["n"] += 1
+                    gate["right"] += _main_class(proposal.number) == gold.main_class
         if gold.grade is not None:
             grades["n"] += 1
             grades["right"] += _digits(item.grade) == gold.grade
@@ -162,6 +170,11 @@ def main() -> None:
     for level in LEVELS:
         c = per_level[level]
         print(f"  {level:12s} {c['right']:5d}/{c['n']:<5d} = {c['right'] / max(c['n'], 1):.1%}")
+    print("with min_confidence = (coverage, main-class precision of what is written):")
+    for level in LEVELS:
+        g = by_gate[level]
+        print(f"  {level:12s} {g['ready'] / total:6.1%}  {g['right']}/{g['n']} = "
+              f"{g['right'] / max(g['n'], 1):.1%}")
     print(f"grade found = retail grade: {grades['right']}/{grades['n']} = "
           f"{grades['right'] / max(grades['n'], 1):.1%}")
     if args.by_source:
@@ -169,6 +182,10 @@ def main() -> None:
             print(f"  {name:45s} {c['right']:4d}/{c['n']:<4d} = {c['right'] / c['n']:.0%}")
     for line in errors:
         print("  ", line)
+
+
+def _rank(level: str) -> int:
+    return LEVELS[::-1].index(level) if level in LEVELS else -1
 
 
 def _digits(value: str | None) -> str | None:

@@ -68,7 +68,7 @@ class ClassificationConfig:
     ddc_indicator: str = "0"  # 082 ind1: 0 full edition, 1 abridged
     ddc_edition: str = "23"
     textbook_policy: str = "subject_plus_level"  # subject_plus_level | subject | cip
-    min_confidence: str = "medium"  # below this, proposals go to the review sheet
+    min_confidence: str = "low"  # below this, proposals go to the review sheet (see README)
     rules_file: str = ""  # extra school rules (YAML), tried before the defaults
     model: bool = True  # the title model proposes where no rule answers
     author_mark_strategy: str = "first3"

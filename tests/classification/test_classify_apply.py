@@ -14,7 +14,7 @@ from marc.build import set_item_subfield, set_item_subfields
 from tests.classification.marcfactory import make_record, subfields
 
 #: These tests are about what the stage writes; the title model is tested on its own.
-RULES_ONLY = Config(classification=ClassificationConfig(model=False))
+RULES_ONLY = Config(classification=ClassificationConfig(model=False, min_confidence="medium"))
 
 
 def run(records: list, config: Config | None = None, hints: dict | None = None) -> list:

@@ -24,8 +24,9 @@ def _input(tmp_path: Path) -> tuple[Path, Path]:
     source = tmp_path / "in.mrc"
     write_mrc(records, source)
     config = tmp_path / "koha-bridge.toml"
-    config.write_text('[classification]\nmodel = false\ncall_number_parts = ["classification", '
-                      '"author_mark", "year"]\n', encoding="utf-8")
+    config.write_text('[classification]\nmodel = false\nmin_confidence = "medium"\n'
+                      'call_number_parts = ["classification", "author_mark", "year"]\n',
+                      encoding="utf-8")
     return source, config
 
 
