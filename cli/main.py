@@ -32,9 +32,12 @@ SUBCOMMANDS = {
     "config": "cli.config_cmd",
     "db": "cli.db",
     "demo": "cli.demo",
+    "inventory": "cli.inventory",
     "koha": "cli.koha",
     "labels": "cli.labels",
+    "pull": "cli.pull",
     "push": "cli.push",
+    "registers": "cli.registers",
 }
 
 

@@ -28,10 +28,11 @@ from marc.settings import (
 __all__ = [
     "DEFAULT_CATEGORIES", "AccessionConfig", "AcquisitionsConfig", "Category",
     "ClassificationConfig", "Config", "CopyCataloguingConfig", "KohaConfig", "LabelsConfig",
-    "SchoolConfig", "Settings", "load_config",
+    "RegistersConfig", "SchoolConfig", "Settings", "load_config",
 ]
 
 DEFAULT_CONFIG_NAME = "koha-bridge.toml"
+WITHDRAWAL_REASONS = ("damaged", "outdated", "lost", "other")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,22 @@ class KohaConfig:
     verify_tls: bool = True
     retries: int = 5
     per_page: int = 100
+    workers: int = 4  # parallel page reads (pull); keep modest, Koha's workers are few
+
+
+@dataclass(frozen=True)
+class RegistersConfig:
+    """How the registers read Koha's data (see README, "Sổ sách thư viện")."""
+
+    year_start: str = "09-01"  # MM-DD: school year 2025-2026 = 2025-09-01 .. 2026-08-31
+    individual_categories: tuple[str, ...] = ("NV", "TK", "TN")  # in the sổ đăng ký cá biệt
+    textbook_categories: tuple[str, ...] = ("SGK",)  # in the sổ đăng ký sách giáo khoa
+    staff_categories: tuple[str, ...] = ("GV", "NV", "CB")  # Koha patron categories of staff
+    # Koha WITHDRAWN value → reason: damaged | outdated | lost | other
+    withdrawn_reasons: dict[str, str] = field(
+        default_factory=lambda: {"1": "other", "2": "damaged", "3": "outdated", "4": "lost"}
+    )
+    headings_dir: str = ""  # the school's own register layouts (YAML), by file name
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,7 @@ class Config(Settings):
     """The whole configuration: the catalogue settings plus Koha and the store."""
 
     koha: KohaConfig = field(default_factory=KohaConfig)
+    registers: RegistersConfig = field(default_factory=RegistersConfig)
     copy_cataloguing: CopyCataloguingConfig = field(default_factory=CopyCataloguingConfig)
     store_path: str = "koha-bridge.sqlite"
 
@@ -155,6 +173,7 @@ def load_config(path: Path | str | None = None) -> Config:
         "classification": ClassificationConfig,
         "accession": AccessionConfig,
         "labels": LabelsConfig,
+        "registers": RegistersConfig,
     }
     kwargs: dict[str, Any] = {"source": path}
     for key, value in data.items():
@@ -197,6 +216,12 @@ def _check(config: Config) -> None:
         raise ConfigError("[accession] barcode phải là 'accession' hoặc 'numeric'")
     if config.accession.textbook_numbering not in ("per_category", "per_title"):
         raise ConfigError("[accession] textbook_numbering phải là per_category hoặc per_title")
+    reasons = set(config.registers.withdrawn_reasons.values()) - set(WITHDRAWAL_REASONS)
+    if reasons:
+        raise ConfigError(
+            f"[registers] withdrawn_reasons: lý do không hợp lệ {', '.join(sorted(reasons))} "
+            f"(dùng: {', '.join(WITHDRAWAL_REASONS)})"
+        )
 
 
 def as_dict(obj: Any) -> Any:

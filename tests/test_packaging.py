@@ -11,7 +11,8 @@ import pytest
 
 from tests.conftest import REPO
 
-DATA_DIRS = ("classification/data", "marc/data", "cli/data", "koha_bridge/data")
+DATA_DIRS = ("classification/data", "marc/data", "cli/data", "koha_bridge/data",
+             "koha_bridge/registers/data", "koha_bridge/demo")
 
 
 @pytest.mark.slow

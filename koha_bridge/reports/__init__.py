@@ -1,1 +1,1 @@
-"""Report writers shared by every job (XLSX now; the register table model joins here)."""
+"""Report writers shared by every job: one table model rendered to XLSX and to PDF."""

@@ -225,6 +225,21 @@ MIGRATIONS: list[tuple[str, Migration]] = [
         ),
     ),
     (
+        "040_pull_progress",
+        _script(
+            """
+            ALTER TABLE pull_state ADD COLUMN pass_target TEXT;
+            ALTER TABLE pull_state ADD COLUMN pass_started TEXT;
+            ALTER TABLE pull_state ADD COLUMN pass_full INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE pull_state ADD COLUMN resume_after INTEGER;
+            ALTER TABLE pull_state ADD COLUMN high_water_closed INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE pull_state ADD COLUMN pass_target_closed INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE koha_biblios ADD COLUMN pulled_at TEXT;
+            CREATE INDEX koha_checkouts_open ON koha_checkouts (library_id, checkin_date)
+            """
+        ),
+    ),
+    (
         "050_sru_cache",
         _script(
             """

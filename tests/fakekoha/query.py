@@ -63,7 +63,11 @@ def _key(value: Any) -> str:
 
 
 def _one_of(operands: list[Any]) -> Callable[[Any], bool]:
-    """Equality with any operand; strings through a set of collation keys."""
+    """Equality with any operand; numbers and strings through a set (as an index would)."""
+    if operands and all(isinstance(o, int | float) and not isinstance(o, bool)
+                        for o in operands):
+        numbers = frozenset(float(o) for o in operands)
+        return lambda v: v is not None and _number(v) in numbers
     if any(isinstance(o, bool | int | float | dict | list) or o is None for o in operands):
         return lambda v: any(equal(v, o) for o in operands)
     keys = frozenset(_key(o) for o in operands)
@@ -196,10 +200,15 @@ def _condition(spec: Any) -> Callable[[Any], bool]:
             else:
                 parts.append(_op(op, operand))
         return _all_of(parts)
+    if isinstance(spec, str):
+        return _one_of([spec])  # one collation key, compared as a set member
     return lambda v: equal(v, spec)
 
 
 def _on_field(key: str, test: Callable[[Any], bool]) -> Predicate:
+    if "." not in key:
+        return lambda row: test(row.get(key))
+
     def pred(row: Row) -> bool:
         return any(test(v) for v in _values(row, key))
     return pred

@@ -104,7 +104,8 @@ def list_biblios(req: Request, state: State) -> Response:
     docs = state.all("biblio")
     by_id = {doc["biblio_id"]: doc for doc in docs}
     try:
-        rows, headers = listing(req, [doc["view"] for doc in docs], BIBLIO_FIELDS)
+        rows, headers = listing(req, [doc["view"] for doc in docs], BIBLIO_FIELDS,
+                                memo=state)
     except QueryError as exc:
         return query_error(exc)
     if mime == "application/json":

@@ -94,6 +94,25 @@ def new_item(state: State, biblio_id: int, body: dict[str, Any]) -> Doc | Respon
         return state.put("item", _derive(item))
 
 
+def seed_item(state: State, biblio_id: int, fields: dict[str, Any], timestamp: str) -> Doc:
+    """Store an item as Koha would have at ``timestamp`` (seeded history, no checks)."""
+    item: Doc = {"item_id": state.next_id("item"), "biblio_id": biblio_id, **COLUMNS}
+    item.update({k: v for k, v in fields.items() if k in COLUMNS})
+    return state.put("item", dict(_derive(item), timestamp=timestamp))
+
+
+def change_item(state: State, item_id: int, fields: dict[str, Any]) -> Doc:
+    """Set item columns without HTTP (test helper); Koha's derived columns follow."""
+    unknown = set(fields) - set(COLUMNS)
+    if unknown:
+        raise KeyError(f"not item columns: {sorted(unknown)}")
+    with state.transaction():
+        old = state.get("item", item_id)
+        if old is None:
+            raise KeyError(f"no item {item_id}")
+        return state.put("item", _derive({**old, **fields}))
+
+
 def _body(req: Request) -> dict[str, Any] | Response:
     try:
         body = req.json()
@@ -163,7 +182,7 @@ def _embedded(state: State, item: Doc, embeds: list[str]) -> Doc:
 
 def _list(req: Request, state: State, base: list[Doc], total: int | None = None) -> Response:
     try:
-        rows, headers = listing(req, base, ITEM_FIELDS, base_total=total)
+        rows, headers = listing(req, base, ITEM_FIELDS, base_total=total, memo=state)
     except QueryError as exc:
         return query_error(exc)
     return json_response(200, [_embedded(state, r, req.embeds) for r in rows], headers)

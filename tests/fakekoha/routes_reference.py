@@ -39,8 +39,12 @@ def _utc(moment: dt.datetime | None) -> dt.datetime | None:
 def seed_checkout(state: State, patron_id: int, item_id: int, *,
                   checkout_date: dt.datetime | None = None, due_date: dt.datetime | None = None,
                   checked_in: bool = False, checkin_date: dt.datetime | None = None,
-                  library_id: str | None = None) -> Doc:
-    """Record a checkout (current, or returned when ``checked_in``) without HTTP."""
+                  library_id: str | None = None, timestamp: str | None = None) -> Doc:
+    """Record a checkout (current, or returned when ``checked_in``) without HTTP.
+
+    ``timestamp`` (RFC 3339) backdates Koha's row timestamp for seeded history; by
+    default it is now, as for a loan made at the desk.
+    """
     start = _utc(checkout_date) or dt.datetime.now(dt.UTC).replace(microsecond=0)
     due = _utc(due_date) or start + dt.timedelta(days=14)
     with state.transaction():
@@ -53,12 +57,13 @@ def seed_checkout(state: State, patron_id: int, item_id: int, *,
             "due_date": due.isoformat(), "library_id": library_id or item["home_library_id"],
             "issuer_id": None, "checkin_date": None, "checkin_library_id": None,
             "last_renewed_date": None, "renewals_count": 0, "unseen_renewals": 0,
-            "auto_renew": False, "auto_renew_error": None, "timestamp": now_iso(),
+            "auto_renew": False, "auto_renew_error": None, "timestamp": timestamp or now_iso(),
             "checkout_date": start.isoformat(), "onsite_checkout": False, "note": None,
             "note_date": None, "note_seen": None,
         }
         updated = dict(item, checkouts_count=(item["checkouts_count"] or 0) + 1,
-                       last_checkout_date=start.date().isoformat())
+                       last_checkout_date=start.date().isoformat(),
+                       timestamp=max(item["timestamp"], doc["timestamp"]))
         if checked_in:
             back = _utc(checkin_date) or start + dt.timedelta(days=7)
             doc.update(checkin_date=back.isoformat(), checkin_library_id=doc["library_id"])
@@ -68,6 +73,40 @@ def seed_checkout(state: State, patron_id: int, item_id: int, *,
             state.put("checkout", doc)
         state.put("item", updated)
     return doc
+
+
+def return_checkout(state: State, checkout_id: int, *,
+                    when: dt.datetime | None = None) -> Doc:
+    """Check a loan in as Koha does: the row moves to the old checkouts, keeping its id,
+    with ``checkin_date`` and a new ``timestamp``; the item is back on the shelf."""
+    with state.transaction():
+        doc = state.get("checkout", checkout_id)
+        if doc is None:
+            raise KeyError(f"no current checkout {checkout_id}")
+        back = _utc(when) or dt.datetime.now(dt.UTC).replace(microsecond=0)
+        stamp = now_iso()
+        old = dict(doc, checkin_date=back.isoformat(), checkin_library_id=doc["library_id"],
+                   timestamp=stamp)
+        state.delete("checkout", checkout_id)
+        state.put("old_checkout", old)
+        item = state.get("item", doc["item_id"])
+        if item is not None:
+            state.put("item", dict(item, checked_out_date=None, last_seen_date=back.isoformat(),
+                                   timestamp=stamp))
+    return old
+
+
+def renew_checkout(state: State, checkout_id: int, due_date: dt.datetime) -> Doc:
+    """Renew a current loan: new due date, one more renewal, a new ``timestamp``."""
+    with state.transaction():
+        doc = state.get("checkout", checkout_id)
+        if doc is None:
+            raise KeyError(f"no current checkout {checkout_id}")
+        due = _utc(due_date)
+        assert due is not None
+        renewed = dict(doc, due_date=due.isoformat(), renewals_count=doc["renewals_count"] + 1,
+                       last_renewed_date=now_iso(), timestamp=now_iso())
+        return state.put("checkout", renewed)
 
 
 def _embed_checkout(state: State, checkout: Doc, embeds: list[str]) -> Doc:
@@ -94,7 +133,7 @@ def _embed_checkout(state: State, checkout: Doc, embeds: list[str]) -> Doc:
 
 def _checkouts(req: Request, state: State, base: list[Doc], extra: list[Any]) -> Response:
     try:
-        rows, headers = listing(req, base, CHECKOUT_FIELDS, extra)
+        rows, headers = listing(req, base, CHECKOUT_FIELDS, extra, memo=state)
     except QueryError as exc:
         return query_error(exc)
     return json_response(200, [_embed_checkout(state, r, req.embeds) for r in rows], headers)

@@ -8,6 +8,7 @@ after ``faults.crash_after``) comes back on the same port with everything commit
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import secrets
 import socket
@@ -301,3 +302,19 @@ class FakeKoha:
         """A current checkout, or a returned one with ``checked_in=True``; options:
         ``checkout_date``, ``due_date``, ``checkin_date`` (datetimes), ``library_id``."""
         return routes_reference.seed_checkout(self.state, patron_id, item_id, **options)
+
+    def return_checkout(self, checkout_id: int, when: dt.datetime | None = None) -> Doc:
+        """Check a loan in (it moves to the old checkouts, as in Koha)."""
+        return routes_reference.return_checkout(self.state, checkout_id, when=when)
+
+    def renew_checkout(self, checkout_id: int, due_date: dt.datetime) -> Doc:
+        return routes_reference.renew_checkout(self.state, checkout_id, due_date)
+
+    def change_item(self, item_id: int, **fields: Any) -> Doc:
+        """Change item columns as the staff interface would (``timestamp`` moves on)."""
+        return routes_items.change_item(self.state, item_id, fields)
+
+    def delete_item(self, item_id: int) -> None:
+        """Delete an item as DELETE /items/{id} would (no loan checks)."""
+        if self.state.delete("item", item_id) is None:
+            raise KeyError(f"no item {item_id}")

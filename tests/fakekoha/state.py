@@ -62,6 +62,8 @@ class State:
         )
         self._db.execute("CREATE TABLE IF NOT EXISTS seq (kind TEXT PRIMARY KEY, last INTEGER)")
         self._in_tx = 0
+        self.version = 0  # bumped by every change; keys the list memo
+        self.list_memo: dict[Any, list[Doc]] = {}
         self._load()
 
     # -- persistence ---------------------------------------------------------------
@@ -71,6 +73,7 @@ class State:
         self.seq: dict[str, int] = {}
         rows = self._db.execute("SELECT kind, key, body FROM docs").fetchall()
         rows.sort(key=lambda r: (r[0], len(r[1]), r[1]) if r[1].isdigit() else (r[0], 0, r[1]))
+        self.version += 1
         for kind, key, body in rows:
             self.docs[kind][key] = json.loads(body)
         for kind, last in self._db.execute("SELECT kind, last FROM seq"):
@@ -166,6 +169,7 @@ class State:
             self._db.execute("INSERT OR REPLACE INTO docs (kind, key, body) VALUES (?, ?, ?)",
                              (kind, key, json.dumps(doc, ensure_ascii=False)))
             self.docs[kind][key] = doc
+            self.version += 1
             if kind == "item":
                 if old is not None:
                     self._index_item(old, add=False)
@@ -188,6 +192,7 @@ class State:
     def delete(self, kind: str, key: str | int) -> Doc | None:
         with self.transaction():
             old = self.docs[kind].pop(str(key), None)
+            self.version += 1
             self._db.execute("DELETE FROM docs WHERE kind = ? AND key = ?", (kind, str(key)))
             if old is not None and kind == "item":
                 self._index_item(old, add=False)

@@ -1,0 +1,1 @@
+"""The bundled sample school: a store as ``pull`` would fill it, for the demo and the docs."""

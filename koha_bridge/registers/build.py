@@ -1,0 +1,105 @@
+"""Build every register of a school year from the store alone (Koha may be unreachable)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from classification.labels.fonts import fonts_for
+from koha_bridge.config import Config
+from koha_bridge.registers import general, individual, inventory, loans, textbooks, withdrawals
+from koha_bridge.registers.common import Context
+from koha_bridge.registers.holdings import load_holdings
+from koha_bridge.reports.model import Report
+from koha_bridge.reports.pdf_writer import PdfFonts, write_pdf
+from koha_bridge.reports.schoolyear import SchoolYear
+from koha_bridge.reports.xlsx_writer import write_xlsx
+from koha_bridge.store import Store
+
+
+@dataclass(frozen=True)
+class Register:
+    """A register: its file stem, its title, and how it is built."""
+
+    key: str
+    title: str
+    build: Callable[[Context, Store, date], Report]
+
+
+def _inventory(ctx: Context, store: Store, today: date) -> Report:
+    on = min(today, ctx.year.end)
+    count = inventory.take(ctx.holdings.copies, on, None, seen_since=ctx.year.start)
+    return inventory.build(ctx, count)
+
+
+REGISTERS: tuple[Register, ...] = (
+    Register(general.NAME, "Sổ đăng ký tổng quát", lambda ctx, _s, _t: general.build(ctx)),
+    Register(individual.NAME, "Sổ đăng ký cá biệt", lambda ctx, _s, _t: individual.build(ctx)),
+    Register(textbooks.NAME, "Sổ đăng ký sách giáo khoa",
+             lambda ctx, _s, _t: textbooks.build(ctx)),
+    Register(loans.NAME, "Sổ mượn sách",
+             lambda ctx, store, today: loans.build(ctx, loans.load_loans(store, ctx), today)),
+    Register(inventory.NAME, "Biên bản kiểm kê (theo ngày Koha ghi nhận thấy sách)",
+             _inventory),
+    Register(withdrawals.NAME, "Biên bản thanh lý", lambda ctx, _s, _t: withdrawals.build(ctx)),
+)
+
+
+@dataclass(frozen=True)
+class Built:
+    """One register written to disk."""
+
+    register: Register
+    xlsx: Path
+    pdf: Path
+
+
+def file_stem(register: str, year: SchoolYear) -> str:
+    return f"{register}-{year.label}"
+
+
+def context(store: Store, config: Config, year: SchoolYear, library: str) -> Context:
+    """Read the library's holdings once for every register of the build."""
+    holdings = load_holdings(store, library, config.categories)
+    row = store.execute(
+        "SELECT name FROM koha_libraries WHERE library_id = ?", (library,)).fetchone()
+    return Context(config, year, holdings, row[0] if row and row[0] else "")
+
+
+def school_year(config: Config, text: str) -> SchoolYear:
+    return SchoolYear.parse(text, config.registers.year_start)
+
+
+def current_year(config: Config, today: date) -> SchoolYear:
+    return SchoolYear.containing(today, config.registers.year_start)
+
+
+def pdf_fonts(config: Config) -> PdfFonts:
+    """The labels' Vietnamese font (DejaVu Sans unless ``[labels] font`` names another)."""
+    fonts = fonts_for(config.labels)
+    return PdfFonts(fonts.regular, fonts.bold)
+
+
+def write(report: Report, out_dir: Path, stem: str, fonts: PdfFonts) -> tuple[Path, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    xlsx = write_xlsx(report, out_dir / f"{stem}.xlsx")
+    pdf = write_pdf(report, out_dir / f"{stem}.pdf", fonts)
+    return xlsx, pdf
+
+
+def build_all(store: Store, config: Config, year: SchoolYear, library: str, out_dir: Path,
+              fonts: PdfFonts, *, today: date | None = None,
+              progress: Callable[[str], None] | None = None) -> list[Built]:
+    """Every register of ``year`` for ``library`` as XLSX and PDF in ``out_dir``."""
+    today = today or date.today()
+    ctx = context(store, config, year, library)
+    built = []
+    for register in REGISTERS:
+        if progress:
+            progress(register.title)
+        report = register.build(ctx, store, today)
+        xlsx, pdf = write(report, out_dir, file_stem(register.key, year), fonts)
+        built.append(Built(register, xlsx, pdf))
+    return built
