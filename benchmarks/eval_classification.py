@@ -159,6 +159,7 @@ def main() -> None:
                     gate["n"] += 1
                     gate["right"] += _main_class(proposal.number) == gold.main_class
         if gold.grade is not None:
+            grades["ready"] += shelf_ready
             grades["n"] += 1
             grades["right"] += _digits(item.grade) == gold.grade
     total = len(rows)
@@ -175,8 +176,9 @@ def main() -> None:
         g = by_gate[level]
         print(f"  {level:12s} {g['ready'] / total:6.1%}  {g['right']}/{g['n']} = "
               f"{g['right'] / max(g['n'], 1):.1%}")
-    print(f"grade found = retail grade: {grades['right']}/{grades['n']} = "
-          f"{grades['right'] / max(grades['n'], 1):.1%}")
+    print(f"school titles (the retail row gives a grade): shelf-ready {grades['ready']}/"
+          f"{grades['n']} = {grades['ready'] / max(grades['n'], 1):.1%}; grade found = retail "
+          f"grade: {grades['right']}/{grades['n']} = {grades['right'] / max(grades['n'], 1):.1%}")
     if args.by_source:
         for name, c in sorted(sources.items(), key=lambda x: x[1]["right"] / x[1]["n"]):
             print(f"  {name:45s} {c['right']:4d}/{c['n']:<4d} = {c['right'] / c['n']:.0%}")
