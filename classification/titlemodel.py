@@ -76,7 +76,11 @@ class TitleModel:
         }
         # label → main class (a digit); fiction is always 8xx whatever the origin
         self.classes = sorted({self._main(label) for label in self.labels})
-        self.class_of = [self.classes.index(self._main(label)) for label in self.labels]
+        self.members = [
+            [n for n, label in enumerate(self.labels) if self._main(label) == klass]
+            for klass in self.classes
+        ]
+        self._bases: dict[int, tuple[float, ...]] = {}
         self.levels: dict[str, float] = dict(data["levels"])
         self.temperature = float(data.get("temperature", 1.0))
 
@@ -89,32 +93,36 @@ class TitleModel:
         probability is the sum over its labels (evidence for 641.5 and 640 adds up)."""
         gains = self.gains
         known = [entries for t in tokens if (entries := gains.get(t)) is not None]
-        n = len(known)
-        scores = [p + u * n for p, u in zip(self.prior, self.unseen, strict=True)]
+        scores = list(self._base(len(known)))
         for entries in known:
             for index, gain in entries:
                 scores[index] += gain
         top = max(scores)
         scale = 1.0 / self.temperature
         exp = math.exp
-        size = len(self.classes)
-        mass = [0.0] * size
-        best = [-1] * size
-        best_weight = [0.0] * size
-        for index, (score, klass) in enumerate(zip(scores, self.class_of, strict=True)):
-            weight = exp((score - top) * scale)
-            mass[klass] += weight
-            if weight > best_weight[klass]:
-                best_weight[klass], best[klass] = weight, index
+        weights = [exp((score - top) * scale) for score in scores]
+        mass = [sum(map(weights.__getitem__, members)) for members in self.members]
         total = sum(mass)
-        order = sorted(range(size), key=mass.__getitem__, reverse=True)
-        first = order[0]
-        number = number_of(self.labels[best[first]], origin)
-        if size < 2:
+        first, second = _two_largest(mass)
+        number = self._best_in(weights, first, origin)
+        if second < 0:
             return Guess(number, mass[first] / total, None, 0.0)
-        second = order[1]
         return Guess(number, mass[first] / total,
-                     number_of(self.labels[best[second]], origin), mass[second] / total)
+                     self._best_in(weights, second, origin), mass[second] / total)
+
+    def _base(self, known: int) -> tuple[float, ...]:
+        """Prior plus ``known`` unseen-token terms per label (the same for every title
+        with that many known tokens: memoised)."""
+        base = self._bases.get(known)
+        if base is None:
+            base = tuple(p + u * known for p, u in zip(self.prior, self.unseen, strict=True))
+            self._bases[known] = base
+        return base
+
+    def _best_in(self, weights: list[float], klass: int, origin: str | None) -> str:
+        """The likeliest label of one main class, as a number."""
+        members = self.members[klass]
+        return number_of(self.labels[max(members, key=weights.__getitem__)], origin)
 
     def confidence(self, probability: float) -> str:
         """The calibrated level of a probability (``unconfirmed`` below every threshold)."""
@@ -123,6 +131,17 @@ class TitleModel:
             if threshold is not None and probability >= threshold:
                 return level
         return "unconfirmed"
+
+
+def _two_largest(values: list[float]) -> tuple[int, int]:
+    """Indexes of the largest and second largest value (-1 when there is one value)."""
+    first, second = -1, -1
+    for n, value in enumerate(values):
+        if first < 0 or value > values[first]:
+            first, second = n, first
+        elif second < 0 or value > values[second]:
+            second = n
+    return first, second
 
 
 def number_of(label: str, origin: str | None) -> str:
