@@ -90,6 +90,10 @@ class TitleParser:
                 self.series.append((long, name))
             for short in forms.get("short", []):
                 self.short_series[key(short)] = name
+        self.kind_subjects = {
+            name: spec["subject"] for name, spec in data["kinds"].items() if spec.get("subject")
+        }
+        self.preschool_subject: str | None = data.get("preschool_subject")
         self.kinds = [
             (pattern, name, spec["label"])
             for name, spec in data["kinds"].items()
@@ -131,11 +135,14 @@ class TitleParser:
         kind = next(((name, label) for p, name, label in self.kinds if p.search(text)),
                     None) if marked else None
         subject, grade, loose = self._subject(text)
+        if subject is None and kind is not None:
+            subject = self.kind_subjects.get(kind[0])
         entrance = _ENTRANCE.search(text)
         if entrance is not None:
             grade = int(entrance.group(1)) - 1  # "thi vào lớp 10" is for grade 9
             if grade == 0:  # "vào lớp 1": for preschool children
-                return self._found(text, series, kind, None, None, "MN", marked=marked)
+                return self._found(text, series, kind, self.preschool_subject, None, "MN",
+                                   marked=marked)
         elif grade is None:
             found = _CLASS.search(text)
             grade = int(found.group(1)) if found else None

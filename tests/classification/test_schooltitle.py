@@ -69,7 +69,8 @@ def test_kinds(title: str, kind: str) -> None:
     ("Mỹ Thuật 8 - Bản 1 (Chân Trời Sáng Tạo)", "Mĩ thuật", 8, None, None),
     ("Hoạt Động Trải Nghiệm 8 (Kết Nối)", "Hoạt động trải nghiệm, hướng nghiệp", 8, None, None),
     ("Bộ Đề Thi Vào Lớp 10 Chuyên Hóa", "Hóa học", 9, None, None),
-    ("Chuẩn Bị Cho Bé Vào Lớp 1 - Vở Tập Viết", None, None, None, None),
+    ("Chuẩn Bị Cho Bé Vào Lớp 1 - Vở Tập Viết", "Giáo dục mầm non", None, None, None),
+    ("Vở Luyện Viết Lớp 2 - Tập 1 (Chân Trời Sáng Tạo)", "Tiếng Việt", 2, "1", None),
 ])
 def test_subject_grade_volume_part(
     title: str, subject: str | None, grade: int | None, volume: str | None, part: str | None
@@ -86,6 +87,9 @@ def test_short_subject_words_need_a_grade() -> None:
 
 def test_preschool_entrance_books_are_preschool() -> None:
     assert parse_school_title("Bé Chuẩn Bị Vào Lớp 1 - Tập Tô").level == "MN"
+    record = make_record("KB1", "Bé Chuẩn Bị Vào Lớp 1 - Vở Tập Viết Nét Cơ Bản")
+    [(out, _)] = list(classify_records([record], Config()))
+    assert subfields(out, "082", "a") == ["372.21"]
 
 
 def test_works_on_cleaned_titles_with_the_series_in_490() -> None:
