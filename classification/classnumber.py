@@ -196,8 +196,11 @@ class Proposer:
                 return found, None
         rule = self.rules.first_match(facts.text, facts.category, facts.languages)
         found = rule.proposal if rule is not None else self.reference_subject(facts)
-        if found is not None and confidence_rank(found.confidence) >= _SURE_ENOUGH:
-            return found, None  # the model is not asked (it is the costly step)
+        if found is not None and (
+            rule is None or confidence_rank(found.confidence) >= _SURE_ENOUGH
+        ):
+            return found, None  # a sure rule, or the list's own subject: the model (the
+            # costly step) is not asked
         guess, other = self.model_guess(scan)
         if guess is not None and (
             found is None or confidence_rank(guess.confidence) > confidence_rank(found.confidence)
