@@ -39,3 +39,15 @@ def test_many_authors_is_no_author() -> None:
     record = make_record("KB1", "Quê hương : truyện ngắn", author="Nhiều Tác Giả")
     [(out, _)] = list(classify_records([record], RULES_ONLY))
     assert subfields(out, "082", "a") == ["895.9223"]
+
+
+@pytest.mark.parametrize(("title", "author", "number"), [
+    ("Ehon Nhật Bản - Chú Mèo Đi Hia", "Nguyễn Thu Hà", "895.63"),
+    ("Sách tranh - Bạn thân của bé", "Miyanishi Tatsuya", "895.63"),
+    ("Sách tranh - Một ngày của mèo", "Moon Ju-Jeong", "895.73"),
+    ("Sách tranh - Chú cún nhỏ", "Trần Thu Trang", "895.9223"),
+])
+def test_picture_books_by_original_language(title: str, author: str, number: str) -> None:
+    record = make_record("KB1", title, author=author)
+    [(out, _)] = list(classify_records([record], RULES_ONLY))
+    assert subfields(out, "082", "a") == [number]
