@@ -9,8 +9,8 @@ import click
 
 from classification.accession import AccessionBook, SeriesState
 from classification.assign import AssignReport, assign_accessions
-from cli.common import AppContext, echo, pass_app, progress, warn
-from marc.io import read_records, write_marcxml, write_mrc
+from cli.common import AppContext, echo, pass_app, progress, strict_option, warn, warn_marc
+from marc.io import MarcReadReport, read_records, write_marcxml, write_mrc
 
 EXIT_PARTIAL = 1
 
@@ -38,12 +38,17 @@ def accession() -> None:
     "--marcxml", type=click.Path(dir_okay=False, path_type=Path),
     help="Ghi thêm bản MARCXML.",
 )
+@strict_option
 @pass_app
-def assign(app: AppContext, input_path: Path, out: Path, marcxml: Path | None) -> None:
+def assign(
+    app: AppContext, input_path: Path, out: Path, marcxml: Path | None, strict: bool
+) -> None:
     """Cấp số ĐKCB và mã vạch cho các bản chưa có (INPUT: .mrc hoặc MARCXML)."""
     report = AssignReport()
+    marc = MarcReadReport()
     with app.open_store() as store:
-        stream = assign_accessions(read_records(input_path), store, app.config, report=report)
+        records = read_records(input_path, strict=strict, report=marc)
+        stream = assign_accessions(records, store, app.config, report=report)
         with progress(app, stream, label="Cấp số ĐKCB") as bar:
             written = write_mrc(bar, out)
     if marcxml is not None:
@@ -55,7 +60,7 @@ def assign(app: AppContext, input_path: Path, out: Path, marcxml: Path | None) -
               f"bản đã có số ĐKCB: {report.kept} (ghi nhận vào kho: {report.registered}).")
     for problem in report.problems:
         warn(problem)
-    if report.problems:
+    if warn_marc(marc) or report.problems:
         sys.exit(EXIT_PARTIAL)
 
 

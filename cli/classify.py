@@ -12,9 +12,9 @@ from pymarc import Record
 
 from classification.apply import Classified, classify_records, record_id
 from classification.review import ReviewAction, ReviewReport, apply_review
-from cli.common import AppContext, echo, pass_app, progress, warn
+from cli.common import AppContext, echo, pass_app, progress, strict_option, warn, warn_marc
 from koha_bridge.acquisitions.review_sheet import write_review_sheet
-from marc.io import read_records, write_marcxml, write_mrc
+from marc.io import MarcReadReport, read_records, write_marcxml, write_mrc
 
 EXIT_PARTIAL = 1
 _SOURCES = {"list": "theo danh sách", "record": "đã có trong biểu ghi",
@@ -56,10 +56,11 @@ def _applied(stream: Iterable[tuple[Record, str]], app: AppContext) -> Iterator[
 @click.option("--apply", "apply_path",
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Áp dụng bảng duyệt đã điền (XLSX).")
+@strict_option
 @pass_app
 def classify(
     app: AppContext, input_path: Path, out: Path, marcxml: Path | None,
-    review_path: Path | None, apply_path: Path | None,
+    review_path: Path | None, apply_path: Path | None, strict: bool,
 ) -> None:
     """Gán số phân loại, ký hiệu tác giả và ký hiệu xếp giá (INPUT: .mrc hoặc MARCXML).
 
@@ -69,8 +70,9 @@ def classify(
     if review_path is not None and apply_path is not None:
         raise click.UsageError("Dùng --review và --apply trong hai lần chạy khác nhau.")
     items: list[Classified] = []
+    marc = MarcReadReport()
     stream: Iterable[Record] = _collect(
-        classify_records(read_records(input_path), app.config), items
+        classify_records(read_records(input_path, strict=strict, report=marc), app.config), items
     )
     report = ReviewReport()
     if apply_path is not None:
@@ -80,6 +82,7 @@ def classify(
     if marcxml is not None:
         write_marcxml(read_records(out), marcxml)
     echo(app, f"Đã ghi {written} biểu ghi vào {out}.")
+    unread = warn_marc(marc)
     sources = Counter(
         (i.proposal.source.split(":")[0] if i.proposal else "") for i in items if not i.needs_review
     )
@@ -104,6 +107,8 @@ def classify(
             warn(problem)
         if counts[ReviewAction.REJECTED] or report.problems:
             sys.exit(EXIT_PARTIAL)
+    if unread:
+        sys.exit(EXIT_PARTIAL)
 
 
 COMMANDS: list[click.Command] = [classify]

@@ -15,6 +15,7 @@ import click
 
 from koha_bridge.config import Config, load_config
 from koha_bridge.store import Store
+from marc.io import MarcReadReport
 
 T = TypeVar("T")
 
@@ -36,9 +37,13 @@ class AppContext:
             self._config = load_config(self.config_path)
         return self._config
 
+    @property
+    def store_file(self) -> Path:
+        """The store's path: ``--db``, else the config's ``[store] path``."""
+        return self.store_path or Path(self.config.store_path)
+
     def open_store(self) -> Store:
-        path = self.store_path or Path(self.config.store_path)
-        return Store(path)
+        return Store(self.store_file)
 
     @property
     def quiet(self) -> bool:
@@ -119,6 +124,20 @@ def echo(app: AppContext, message: str = "", **kwargs: Any) -> None:
 
 def warn(message: str) -> None:
     click.echo(message, err=True)
+
+
+strict_option = click.option(
+    "--strict", is_flag=True,
+    help="Từ chối cả tệp MARC nếu có bản ghi không đọc được (mã thoát 3). Mặc định: bỏ qua "
+         "bản ghi hỏng, báo số thứ tự, vị trí byte và lý do.",
+)
+
+
+def warn_marc(report: MarcReadReport) -> int:
+    """Say what reading a MARC file skipped or converted; return how many were skipped."""
+    for line in report.lines():
+        warn(line)
+    return len(report.skipped)
 
 
 def warn_rejected(count: int) -> None:

@@ -18,22 +18,36 @@ from classification.labels import (
     write_barcode_labels,
     write_spine_labels,
 )
-from cli.common import AppContext, counter, echo, pass_app, warn, warn_rejected
+from cli.common import (
+    AppContext,
+    counter,
+    echo,
+    pass_app,
+    strict_option,
+    warn,
+    warn_marc,
+    warn_rejected,
+)
 from koha_bridge.acquisitions.pipeline import LIST_SUFFIXES, load_records
 from koha_bridge.config import Config
+from marc.io import MarcReadReport
 
 EXIT_PARTIAL = 1
 
 
-def input_records(app: AppContext, path: Path) -> list[Record]:
-    """Records to label: a .mrc / MARCXML file, or a supplier list converted first."""
+def input_records(app: AppContext, path: Path, strict: bool) -> tuple[list[Record], int]:
+    """Records to label (a .mrc / MARCXML file, or a supplier list converted first), and
+    how many records of a MARC file could not be read."""
+    marc = MarcReadReport()
     if path.suffix.lower() in LIST_SUFFIXES and app.config.accession.enabled:
         with app.open_store() as store:
             records, rejected = load_records(path, app.config, store=store)
     else:
-        records, rejected = load_records(path, app.config, store=None)
+        records, rejected = load_records(
+            path, app.config, store=None, strict=strict, marc_report=marc
+        )
     warn_rejected(rejected)
-    return records
+    return records, warn_marc(marc)
 
 
 def _config(app: AppContext, preset: str | None) -> Config:
@@ -43,12 +57,13 @@ def _config(app: AppContext, preset: str | None) -> Config:
     return config
 
 
-def _finish(app: AppContext, report: LabelReport, kind: str, out: Path) -> None:
+def _finish(app: AppContext, report: LabelReport, kind: str, out: Path, unread: int) -> None:
     for message in report.warnings:
         warn(f"Cảnh báo: {message}")
     echo(app, f"Đã in {report.labels} {kind} trên {report.pages} trang: {out}")
     if report.skipped:
         warn(f"{report.skipped} bản sách không in được nhãn (xem cảnh báo ở trên)")
+    if report.skipped or unread:
         sys.exit(EXIT_PARTIAL)
 
 
@@ -70,6 +85,7 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
             "--preset", type=click.Choice(sorted(presets())),
             help="Loại tờ nhãn (mặc định theo cấu hình [labels] preset).",
         ),
+        strict_option,
     ]
     for option in reversed(options):
         func = option(func)
@@ -93,19 +109,19 @@ def labels() -> None:
 @pass_app
 def spine(
     app: AppContext, input_path: Path, out: Path, skip: int, preset: str | None,
-    order: str, per_title: bool, year: bool, volume: bool,
+    strict: bool, order: str, per_title: bool, year: bool, volume: bool,
 ) -> None:
     """Nhãn gáy: mã màu lớp DDC, kho, số phân loại, ký hiệu tác giả."""
     options = LabelOptions(
         skip=skip, sort="shelf" if order == "shelf" else "accession",
         per_title=per_title, show_year=year, show_volume=volume,
     )
-    records = input_records(app, input_path)
+    records, unread = input_records(app, input_path, strict)
     with counter(app, length=_copies(records), label="In nhãn gáy") as bar:
         report = write_spine_labels(
             records, _config(app, preset), out, options, tick=lambda: bar.update(1)
         )
-    _finish(app, report, "nhãn gáy", out)
+    _finish(app, report, "nhãn gáy", out, unread)
 
 
 @labels.command("barcode")
@@ -116,16 +132,17 @@ def spine(
 )
 @pass_app
 def barcode(
-    app: AppContext, input_path: Path, out: Path, skip: int, preset: str | None, order: str
+    app: AppContext, input_path: Path, out: Path, skip: int, preset: str | None,
+    strict: bool, order: str,
 ) -> None:
     """Nhãn mã vạch: tên trường, số ĐKCB, mã vạch Code 128, nhan đề."""
     options = LabelOptions(skip=skip, sort="shelf" if order == "shelf" else "accession")
-    records = input_records(app, input_path)
+    records, unread = input_records(app, input_path, strict)
     with counter(app, length=_copies(records), label="In nhãn mã vạch") as bar:
         report = write_barcode_labels(
             records, _config(app, preset), out, options, tick=lambda: bar.update(1)
         )
-    _finish(app, report, "nhãn mã vạch", out)
+    _finish(app, report, "nhãn mã vạch", out, unread)
 
 
 def _copies(records: list[Record]) -> int:

@@ -1,9 +1,10 @@
 """Reading and writing MARC21 files: ISO 2709 (``.mrc``, UTF-8) and MARCXML.
 
 Writers and readers stream: one record at a time, whatever the file size. Every record
-written or read is brought to Unicode NFC. A record that cannot be parsed stops the
-read with :class:`~koha_bridge.exceptions.FatalInputError` naming the file and the
-record number; it is never skipped silently (pymarc's reader would yield ``None``).
+written or read is brought to Unicode NFC. An ISO 2709 record that cannot be parsed is
+skipped and listed in a :class:`~marc.iso2709.MarcReadReport` (never silently, as pymarc's
+reader would with ``None``); with ``strict=True`` it stops the read with
+:class:`~marc.errors.FatalInputError` instead. Broken MARCXML stops the read.
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
-from xml.sax import SAXException, make_parser
-from xml.sax.handler import feature_namespaces
 
-from pymarc import MARCReader, Record
-from pymarc.exceptions import PymarcException
-from pymarc.marcxml import MARC_XML_NS, XmlHandler
+from pymarc import Record
+from pymarc.marcxml import MARC_XML_NS
 
 from marc.build import normalize_record
 from marc.errors import FatalInputError
+from marc.iso2709 import MarcReadReport, UnreadableRecord, iter_iso2709
+from marc.marcxml import BrokenXml, iter_marcxml
+
+__all__ = ["MarcReadReport", "read_records", "replacing", "write_marcxml", "write_mrc"]
 
 _CHUNK = 1 << 16
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
@@ -96,18 +98,34 @@ def _marcxml(record: Record) -> str:
     return "".join(parts)
 
 
-def read_records(path: Path) -> Iterator[Record]:
-    """Records of an ISO 2709 or MARCXML file (told apart by content, then by extension)."""
+def read_records(
+    path: Path, *, strict: bool = False, report: MarcReadReport | None = None
+) -> Iterator[Record]:
+    """Records of an ISO 2709 or MARCXML file (told apart by content, then by extension).
+
+    ``report`` receives the counts and the skipped records; ``strict`` refuses the file
+    at its first unreadable record.
+    """
     path = Path(path)
+    report = report if report is not None else MarcReadReport()
+    report.file = path.name
     try:
         handle = path.open("rb")
     except OSError as exc:
         raise FatalInputError(f"Không mở được tệp MARC {path}: {exc}") from exc
     with handle:
-        if _is_xml(handle, path):
-            yield from _read_xml(handle, path)
-        else:
-            yield from _read_iso2709(handle, path)
+        try:
+            if _is_xml(handle, path):
+                yield from iter_marcxml(handle, report, strict=strict)
+            else:
+                for record in iter_iso2709(handle, report, strict=strict):
+                    yield normalize_record(record)
+        except UnreadableRecord as exc:
+            raise FatalInputError(
+                f"{path}: {exc} (--strict: không xử lý tệp có bản ghi hỏng)"
+            ) from exc
+        except BrokenXml as exc:
+            raise FatalInputError(f"{path}: {exc}") from exc
 
 
 def _is_xml(handle: BinaryIO, path: Path) -> bool:
@@ -120,39 +138,3 @@ def _is_xml(handle: BinaryIO, path: Path) -> bool:
     if not start:
         return path.suffix.lower() == ".xml"
     raise FatalInputError(f"{path}: không phải tệp MARC (ISO 2709) hay MARCXML")
-
-
-def _read_iso2709(handle: BinaryIO, path: Path) -> Iterator[Record]:
-    reader = MARCReader(handle, to_unicode=True, force_utf8=True, utf8_handling="strict")
-    for number, record in enumerate(reader, 1):
-        if record is None:
-            exc = reader.current_exception
-            raise FatalInputError(
-                f"{path}: bản ghi số {number} không đọc được ({type(exc).__name__}: {exc})"
-            ) from exc
-        yield normalize_record(record)
-
-
-def _read_xml(handle: BinaryIO, path: Path) -> Iterator[Record]:
-    collected = XmlHandler(normalize_form="NFC")
-    parser = make_parser()
-    parser.setFeature(feature_namespaces, True)
-    parser.setContentHandler(collected)
-    done = 0
-    while True:
-        chunk = handle.read(_CHUNK)
-        try:
-            if chunk:
-                parser.feed(chunk)  # type: ignore[attr-defined]
-            else:
-                parser.close()  # type: ignore[attr-defined]
-        except (SAXException, PymarcException, ValueError, KeyError) as exc:
-            raise FatalInputError(
-                f"{path}: MARCXML hỏng ở bản ghi số {done + len(collected.records) + 1} ({exc})"
-            ) from exc
-        for record in collected.records:
-            done += 1
-            yield record
-        collected.records.clear()
-        if not chunk:
-            return

@@ -14,6 +14,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,10 +110,16 @@ def _restore_upper_case(text: str) -> str:
     return _CAPITAL_WORD.sub(fix, text)
 
 
-def tcvn3_to_unicode(text: str) -> str:
-    """Convert a TCVN3 text (Windows-1252 rendering of its bytes) to Unicode NFC."""
+def tcvn3_to_unicode(text: str, *, guess_capitals: bool = True) -> str:
+    """Convert a TCVN3 text (Windows-1252 rendering of its bytes) to Unicode NFC.
+
+    ``guess_capitals`` restores words that look typed in a capitals font; turn it off when
+    the fonts are known (the caller upper-cases the ``.VnTimeH`` cells itself).
+    """
     converted = text.translate(_tables().tcvn3_decode)
-    return unicodedata.normalize("NFC", _restore_upper_case(converted))
+    if guess_capitals:
+        converted = _restore_upper_case(converted)
+    return unicodedata.normalize("NFC", converted)
 
 
 def vni_to_unicode(text: str) -> str:
@@ -228,3 +236,39 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     whole = _cp1252_text(data)
     text = tcvn3_to_unicode(whole) if name == TCVN3 else vni_to_unicode(whole)
     return text, name
+
+
+def texts_encoding(texts: Iterable[str]) -> str | None:
+    """``TCVN3`` or ``VNI`` when a whole set of texts (one sheet's cells) is typed in it.
+
+    A legacy rendering never holds a letter that only Unicode Vietnamese has (``ơ``, ``ư``,
+    ``ạ``…): at the first text with one, the set is Unicode (possibly mixed with legacy
+    cells, which are then judged one by one) and None is returned. Otherwise the texts are
+    judged as one: the reading with the fewest non-syllables over all of them wins, so short
+    cells such as ``45.000®`` follow the rest.
+    """
+    candidates: Counter[str] = Counter()  # lists repeat a lot: judge each text once
+    for text in texts:
+        if text.isascii():
+            continue
+        if _UNICODE_VN.search(text):
+            return None
+        if _LEGACY_CANDIDATE.search(text):
+            candidates[text] += 1
+    if not candidates:
+        return None
+    scores = {
+        None: sum(_badness(t) * n for t, n in candidates.items()),
+        TCVN3: sum(_badness(tcvn3_to_unicode(t)) * n for t, n in candidates.items()),
+        VNI: sum(_badness(vni_to_unicode(t)) * n for t, n in candidates.items()),
+    }
+    return min(scores, key=lambda name: (scores[name], name is not None))
+
+
+def decode(text: str, encoding: str, *, guess_capitals: bool = True) -> str:
+    """Convert one text from ``TCVN3`` or ``VNI`` (Windows-1252 rendering) to Unicode NFC."""
+    if text.isascii():
+        return text
+    if encoding == TCVN3:
+        return tcvn3_to_unicode(text, guess_capitals=guess_capitals)
+    return vni_to_unicode(text)

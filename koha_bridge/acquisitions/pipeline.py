@@ -20,7 +20,7 @@ from koha_bridge.config import Config
 from koha_bridge.store import Store
 from marc.build import build_record, record_id
 from marc.group import group_titles, rejection_outcome
-from marc.io import read_records, replacing, write_marcxml, write_mrc
+from marc.io import MarcReadReport, read_records, replacing, write_marcxml, write_mrc
 from marc.model import Book, ClassNumber, Outcome, SourceRef, Status, Title
 from marc.normalize import normalize_row
 from marc.readers import ReadResult, SheetReport, SkippedRow, read_acquisitions
@@ -155,14 +155,22 @@ def _collect_accessions(conversion: Conversion) -> None:
 LIST_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt"})
 
 
-def load_records(path: Path, config: Config, *, store: Store | None) -> tuple[list[Record], int]:
+def load_records(
+    path: Path,
+    config: Config,
+    *,
+    store: Store | None,
+    strict: bool = False,
+    marc_report: MarcReadReport | None = None,
+) -> tuple[list[Record], int]:
     """Records from a MARC file, or from a supplier list converted on the way.
 
     Also returns how many list rows were rejected (``acquisitions convert`` is the
-    command that reports them row by row).
+    command that reports them row by row). A MARC file's unreadable records are skipped
+    and listed in ``marc_report`` (``strict`` refuses the file instead).
     """
     if path.suffix.lower() not in LIST_SUFFIXES:
-        return list(read_records(path)), 0
+        return list(read_records(path, strict=strict, report=marc_report)), 0
     conversion = prepare([path], config)
     return list(records(conversion, config, store=store)), conversion.rejected
 

@@ -49,8 +49,10 @@ def summary_lines(conversion: Conversion) -> list[str]:
     if conversion.skipped:
         lines.append(f"Dòng không phải sách đã bỏ qua: {len(conversion.skipped)}")
     for sheet in conversion.sheets:
+        where = f"{sheet.file} [{sheet.sheet}]" if sheet.sheet else sheet.file
+        if sheet.encoding_note:
+            lines.append(f"Bảng mã ở {where}: {sheet.encoding_note}")
         if sheet.unmapped:
-            where = f"{sheet.file} [{sheet.sheet}]" if sheet.sheet else sheet.file
             lines.append(f"Cột không nhận ra ở {where}: {', '.join(sheet.unmapped)}")
     return lines
 

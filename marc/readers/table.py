@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -49,6 +50,7 @@ class SheetReport:
     unmapped: tuple[str, ...]
     encoding: str | None
     notes: tuple[str, ...]
+    encoding_note: str = ""  # how the sheet's text was decoded, when it was (also in notes)
 
 
 @dataclass
@@ -126,24 +128,37 @@ def read_table(
     encoding: str | None = None,
     row_numbers: Sequence[int] | None = None,
     whole_file_legacy: str | None = None,
+    decoded: bool = False,
+    encoding_note: str = "",
 ) -> SheetResult:
-    """Read one grid. ``row_numbers[i]`` is the number shown for ``rows[i]`` (default i+1)."""
+    """Read one grid. ``row_numbers[i]`` is the number shown for ``rows[i]`` (default i+1).
+
+    ``decoded`` says the grid's text is Unicode already (a legacy sheet decoded whole, as
+    ``encoding_note`` says): cells are not judged one by one again.
+    """
     numbers = row_numbers if row_numbers is not None else range(1, len(rows) + 1)
     header = find_header(rows, table)
     if header is None:
         note = "không tìm thấy dòng tiêu đề: bỏ qua trang" if any(
             any(not _is_empty(v) for v in row) for row in rows
         ) else "trang trống"
-        report = SheetReport(file, sheet, None, {}, (), encoding, (note,))
+        notes = (encoding_note, note) if encoding_note else (note,)
+        report = SheetReport(file, sheet, None, {}, (), encoding, notes, encoding_note)
         return SheetResult(report=report)
-    reader = _RowReader(header, file, sheet, matcher, forced_category, whole_file_legacy)
+    reader = _RowReader(
+        header, file, sheet, matcher, forced_category, whole_file_legacy, decoded=decoded
+    )
     for index in range(header.data_start, len(rows)):
         reader.read(rows[index], numbers[index], first=index == header.data_start)
-    notes = list(header.notes)
     if whole_file_legacy:
-        notes.append(f"tệp mã {whole_file_legacy}: đã chuyển sang Unicode")
+        encoding_note = f"tệp mã {whole_file_legacy}: đã chuyển sang Unicode"
+    elif reader.converted:
+        counts = ", ".join(f"{n} ô {name}" for name, n in sorted(reader.converted.items()))
+        encoding_note = f"trang lẫn Unicode và mã cũ: đã chuyển mã từng ô ({counts})"
+    all_notes = [encoding_note, *header.notes] if encoding_note else list(header.notes)
     report = SheetReport(
-        file, sheet, numbers[header.row], header.mapping, header.unmapped, encoding, tuple(notes)
+        file, sheet, numbers[header.row], header.mapping, header.unmapped, encoding,
+        tuple(all_notes), encoding_note,
     )
     return SheetResult(reader.rows, reader.skipped, report)
 
@@ -159,8 +174,11 @@ class _RowReader:
         matcher: CategoryMatcher,
         forced: str | None,
         whole_file_legacy: str | None,
+        *,
+        decoded: bool = False,
     ) -> None:
         self.header = header
+        self.decoded = decoded
         self.file = file
         self.sheet = sheet
         self.matcher = matcher
@@ -181,6 +199,7 @@ class _RowReader:
         self.heading_grade: str | None = None
         self.rows: list[AcquisitionRow] = []
         self.skipped: list[SkippedRow] = []
+        self.converted: Counter[str] = Counter()  # cells decoded one by one, per encoding
 
     def read(self, row: Sequence[object], number: int, *, first: bool) -> None:
         count = len(row) - row.count("")
@@ -203,11 +222,13 @@ class _RowReader:
             if type(value) is str:
                 if not value:
                     continue
-                if value.isascii():
+                if value.isascii() or self.decoded:
                     text = " ".join(value.split()) if _MESSY_SPACE.search(value) else value
                 else:
                     text, legacy = detect_and_convert(value)
                     text = " ".join(text.split())
+                    if legacy:
+                        self.converted[legacy] += 1
                     legacy = legacy or self.whole_file_legacy
                     if legacy:
                         notes.append(f'Chuyển mã {legacy} → Unicode ở cột "{self.names[col]}"')

@@ -15,7 +15,7 @@ from pymarc import Field, Indicators, Record, Subfield
 from koha_bridge.config import Config
 from koha_bridge.exceptions import FatalInputError
 from marc.build import build_record
-from marc.io import read_records, write_marcxml, write_mrc
+from marc.io import MarcReadReport, read_records, write_marcxml, write_mrc
 from marc.model import Book, Copy, SourceRef, Title
 
 CONFIG = Config()
@@ -83,35 +83,48 @@ def test_missing_file_is_fatal(tmp_path: Path) -> None:
         list(read_records(tmp_path / "nothing.mrc"))
 
 
-def test_broken_iso2709_record_names_file_and_number(tmp_path: Path) -> None:
+def test_broken_iso2709_record_is_skipped_and_reported(tmp_path: Path) -> None:
     path = tmp_path / "broken.mrc"
     write_mrc(records(3), path)
     data = bytearray(path.read_bytes())
     second = int(data[:5])  # start of record 2
     data[second + 12 : second + 17] = b"x0x0x"  # garble its base address
     path.write_bytes(bytes(data))
-    reader = read_records(path)
+    report = MarcReadReport()
+    ids = [r["001"].data for r in read_records(path, report=report)]
+    assert len(ids) == 2 and report.read == 3 and report.returned == 2
+    [skipped] = report.skipped
+    assert (skipped.number, skipped.offset) == (2, second)
+    assert "không phải số" in skipped.reason
+    assert "bản ghi số 2 (byte" in report.lines()[1]
+    reader = read_records(path, strict=True)
     assert next(reader)["001"] is not None  # record 1 comes out before the failure
     with pytest.raises(FatalInputError, match=r"broken\.mrc: bản ghi số 2"):
         next(reader)
 
 
-def test_truncated_iso2709_is_fatal_not_silent(tmp_path: Path) -> None:
+def test_truncated_iso2709_is_reported_not_silent(tmp_path: Path) -> None:
     path = tmp_path / "cut.mrc"
     write_mrc(records(2), path)
     path.write_bytes(path.read_bytes()[:-40])
+    report = MarcReadReport()
+    assert len(list(read_records(path, report=report))) == 1
+    assert report.skipped[0].number == 2 and "cắt cụt" in report.skipped[0].reason
     with pytest.raises(FatalInputError, match="bản ghi số 2"):
-        list(read_records(path))
+        list(read_records(path, strict=True))
 
 
-def test_invalid_utf8_is_fatal(tmp_path: Path) -> None:
+def test_invalid_utf8_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "latin.mrc"
     write_mrc(records(1), path)
     data = path.read_bytes()
     at = data.index("Bùi".encode())
-    path.write_bytes(data[:at] + b"B\xf9i" + data[at + len("Bùi".encode()) :])
+    path.write_bytes(data[:at] + b"B\xf9\xf9i" + data[at + len("Bùi".encode()) :])  # same length
+    report = MarcReadReport()
+    assert list(read_records(path, report=report)) == []
+    assert report.skipped[0].number == 1 and "UTF-8" in report.skipped[0].reason
     with pytest.raises(FatalInputError, match="bản ghi số 1"):
-        list(read_records(path))
+        list(read_records(path, strict=True))
 
 
 def test_broken_marcxml_is_fatal(tmp_path: Path) -> None:
@@ -128,8 +141,11 @@ def test_broken_marcxml_is_fatal(tmp_path: Path) -> None:
         "<record><leader>short</leader></record></collection>",
         encoding="utf-8",
     )
-    with pytest.raises(FatalInputError, match="bản ghi số 1"):
-        list(read_records(bad_leader))
+    report = MarcReadReport()
+    assert list(read_records(bad_leader, report=report)) == []
+    assert report.read == 1 and "24" in report.skipped[0].reason
+    with pytest.raises(FatalInputError, match=r"bản ghi số 1 \(dòng 1\)"):
+        list(read_records(bad_leader, strict=True))
 
 
 def nfd_record() -> Record:
