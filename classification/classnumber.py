@@ -2,10 +2,13 @@
 
 Sources, first one that answers wins: the list's number (``list``), a number already
 in the record (``record``: 082, else a legacy 19-class 084, which is kept and never
-converted), textbooks and teachers' books through ``ddc-school-subjects.csv``
-(``subject``, under ``textbook_policy``), the school's then the bundled rules
-(``rule:<id>``), and last the plain discipline number of the list's subject for other
-books (``subject``, one confidence step down).
+converted), copy cataloguing by ISBN (``sru:<target>``, given in the hints), school
+books through ``ddc-school-subjects.csv`` (``subject``, under ``textbook_policy``: the
+list's subject and grade, else what ``classification.schooltitle`` reads in the title),
+the school's then the bundled rules (``rule:<id>``), the plain discipline number of the
+list's subject for other books (``subject``, one confidence step down), and the title
+model (``model``, ``classification.titlemodel``) where no rule is sure (it also wins
+over a weak rule it is surer than, and gives the runner-up of a weak proposal).
 """
 
 from __future__ import annotations
