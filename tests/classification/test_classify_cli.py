@@ -89,3 +89,21 @@ def test_review_and_apply_together_is_a_usage_error(tmp_path: Path) -> None:
                                       "--out", str(tmp_path / "o.mrc"), "--review", str(sheet),
                                       "--apply", str(sheet)])
     assert result.exit_code == 2
+
+
+def test_default_config_counts_every_source(tmp_path: Path) -> None:
+    source = tmp_path / "in.mrc"
+    write_mrc([
+        make_record("KB1", "Âm Nhạc 10 (Kết Nối) (Chuẩn)"),
+        make_record("KB2", "Thám Tử Lừng Danh Conan - Tập 105", author="Gosho Aoyama"),
+        make_record("KB3", "Những Đứa Trẻ Lớn Lên Không Ốm", author="Trương Minh Đạt"),
+    ], source)
+    out = tmp_path / "out.mrc"
+    result = CliRunner().invoke(cli, ["classify", str(source), "--out", str(out)],
+                                catch_exceptions=False)
+    assert "Số phân loại theo môn học: 1" in result.output
+    assert "Số phân loại theo quy tắc: 1" in result.output
+    written = {r["001"].data: subfields(r, "082", "a") for r in read_records(out)}
+    assert written["KB1"] == ["780.712"] and written["KB2"] == ["741.5"]
+    assert "Số phân loại theo mô hình nhan đề: 1" in result.output  # KB3: child health
+    assert written["KB3"] == ["649.3"]

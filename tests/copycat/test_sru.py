@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from koha_bridge.acquisitions.pipeline import prepare, records
+from koha_bridge.acquisitions.report import summary_lines
 from koha_bridge.config import Config, CopyCataloguingConfig, load_config
 from koha_bridge.copycat.lookup import CopyCataloguer, copied_numbers
 from koha_bridge.copycat.sru import SruClient, SruError, SruTarget, parse_response
@@ -110,3 +111,4 @@ def test_conversion_takes_the_copied_number(tmp_path: Path) -> None:
     assert all(item["o"].startswith("895.92234 ") for item in record.get_fields("952"))
     assert conversion.copying is not None and conversion.copying.found == 1
     assert conversion.review == []
+    assert any("Biên mục sao chép (SRU): 1 nhan đề" in line for line in summary_lines(conversion))
