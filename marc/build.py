@@ -344,6 +344,16 @@ def _plain(tag: str, value: str | None, ind: Indicators = _BLANK) -> list[Field]
     return [Field(tag, ind, [Subfield("a", value)])] if value else []
 
 
+def audience_field(grade: str) -> Field:
+    """521 target audience as ``build_record`` writes the list's grade ("Lớp 8")."""
+    return _plain("521", grade)[0]
+
+
+def index_term_field(subject: str) -> Field:
+    """653 uncontrolled index term as ``build_record`` writes the list's subject."""
+    return _plain("653", subject)[0]
+
+
 def build_record(
     title: Title,
     config: Settings,

@@ -33,13 +33,14 @@ from marc.build import ItemOrigin, build_record, record_id
 from marc.group import group_titles, rejection_outcome
 from marc.io import MarcReadReport, read_records, replacing, write_marcxml, write_mrc
 from marc.itemnote import DeliveryNote, document_text
-from marc.model import Book, Outcome, SourceRef, Status, Title
+from marc.model import Book, ClassNumber, Outcome, SourceRef, Status, Title
 from marc.normalize import normalize_row
 from marc.readers import DeliveryHeader, ReadResult, SheetReport, SkippedRow, read_acquisitions
 
 if TYPE_CHECKING:  # classification is imported at run time only when enabled
     from classification.apply import Classified
     from classification.assign import AssignReport
+    from koha_bridge.copycat.lookup import CopyReport
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Conversion:
     delivery: DeliveryRun | None = None  # the delivery in the store, once opened
     acquired: date | None = None  # 952 $d given to the copies
     voided: list[str] = field(default_factory=list)  # numbers of copies a correction dropped
+    copying: CopyReport | None = None  # what copy cataloguing (SRU) did
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status is status)
@@ -183,7 +185,7 @@ def records(
         )
     built = (build_record(title, config, today=today, origin=origin) for title in titles)
     if config.classification.enabled:
-        yield from _classified(built, conversion, config)
+        yield from _classified(built, conversion, config, store)
     else:
         yield from built
     _collect_accessions(conversion)
@@ -224,10 +226,16 @@ def _record_copies(store: Store, config: Config, conversion: Conversion, run: De
 
 
 def _classified(
-    built: Iterable[Record], conversion: Conversion, config: Config
+    built: Iterable[Record], conversion: Conversion, config: Config, store: Store | None
 ) -> Iterator[Record]:
     from classification.apply import Hints, classify_records
 
+    copied: dict[str, ClassNumber] = {}
+    if config.copy_cataloguing.enabled and store is not None:
+        from koha_bridge.copycat.lookup import copied_numbers
+
+        wanted = [(record_id(t), t.book.isbn) for t in conversion.titles if t.book.isbn]
+        copied, conversion.copying = copied_numbers(wanted, config.copy_cataloguing, store)
     hints = {}
     for title in conversion.titles:
         book = title.book
@@ -238,6 +246,7 @@ def _classified(
             category=book.category,
             series=book.series,
             language=book.language,
+            copied=copied.get(record_id(title)),
         )
     for record, classified in classify_records(built, config, hints):
         if classified.needs_review:

@@ -81,6 +81,13 @@ def summary_lines(conversion: Conversion) -> list[str]:
             f"{numbering.reused}, bản đã có sẵn số {numbering.kept}"
         )
         lines += [f"  Cảnh báo ĐKCB: {p}" for p in numbering.problems[:20]]
+    copying = conversion.copying
+    if copying is not None:
+        lines.append(
+            f"Biên mục sao chép (SRU): {copying.found} nhan đề có số phân loại; đã hỏi "
+            f"{copying.asked} lần, lấy {copying.cached} kết quả đã lưu"
+        )
+        lines += [f"  Cảnh báo SRU: {p}" for p in copying.problems[:20]]
     if conversion.skipped:
         lines.append(f"Dòng không phải sách đã bỏ qua: {len(conversion.skipped)}")
     for sheet in conversion.sheets:

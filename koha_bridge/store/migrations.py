@@ -297,6 +297,21 @@ MIGRATIONS: list[tuple[str, Migration]] = [
         ),
     ),
     (
+        "050_sru_cache",
+        _script(
+            """
+            CREATE TABLE sru_cache (
+                target TEXT NOT NULL,
+                isbn TEXT NOT NULL,
+                class_number TEXT,
+                record_xml TEXT,
+                fetched_at TEXT NOT NULL,
+                PRIMARY KEY (target, isbn)
+            )
+            """
+        ),
+    ),
+    (
         # statistics: "did this patron borrow in the year" is answered from the index alone
         "070_stats_indexes",
         _script(

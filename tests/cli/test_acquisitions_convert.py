@@ -182,8 +182,11 @@ def test_long_review_sheet_is_written_beside_the_report(
 
     monkeypatch.setattr(report_module, "SIDE_PROCESS_ROWS", 1)
     out = tmp_path / "sach.mrc"
-    result = runner.invoke(cli, ["--db", str(tmp_path / "kb.sqlite"), "acquisitions", "convert",
-                                 str(SAMPLE), "--out", str(out)], catch_exceptions=False)
+    strict = tmp_path / "koha-bridge.toml"  # most titles are shelf-ready by default
+    strict.write_text('[classification]\nmin_confidence = "high"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["--config", str(strict), "--db", str(tmp_path / "kb.sqlite"),
+                                 "acquisitions", "convert", str(SAMPLE), "--out", str(out)],
+                           catch_exceptions=False)
     review = tmp_path / "sach-duyet.xlsx"
     assert str(review) in result.output
     rows = list(load_workbook(review, read_only=True).worksheets[0].iter_rows(values_only=True))
