@@ -216,7 +216,13 @@ def _parse(chunk: bytes, report: MarcReadReport) -> tuple[Record | None, str | N
 def _bad_indicators(chunk: bytes) -> str | None:
     """A data field whose indicators are not two of ``0-9 a-z blank``, told as a reason."""
     base = int(chunk[12:17])
-    directory = chunk[_LEADER:base - 1]
+    for segment in chunk[base:-1].split(END_OF_FIELD):  # fast: every field's data, in order
+        first = segment.find(SUBFIELD)
+        if first >= 0 and (first != 2 or not _INDICATOR.fullmatch(segment[:2])):
+            break
+    else:
+        return None
+    directory = chunk[_LEADER:base - 1]  # slow, for the bad record only: which tag
     for start in range(0, len(directory), _ENTRY):
         entry = directory[start:start + _ENTRY]
         tag = entry[:3]
