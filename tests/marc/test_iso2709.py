@@ -129,3 +129,15 @@ def test_marcxml_records_that_are_not_marc_are_skipped(tmp_path: Path) -> None:
     with pytest.raises(FatalInputError, match=r"bản ghi số 2 \(dòng 4\)"):
         list(read_records(path, strict=True))
 
+
+
+def test_a_broken_first_record_does_not_hide_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "first.mrc"
+    path.write_bytes(b"0x" + good(1)[2:] + good(2))
+    report = MarcReadReport()
+    assert [r["001"].data for r in read_records(path, report=report)] == ["GOOD-2"]
+    assert [(s.number, s.offset) for s in report.skipped] == [(1, 0)]
+    junk = tmp_path / "junk.mrc"
+    junk.write_bytes(b"hello, not MARC at all\n")
+    with pytest.raises(FatalInputError, match="không phải tệp MARC"):
+        list(read_records(junk))
