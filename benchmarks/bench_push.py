@@ -8,6 +8,12 @@ counted in the fake's request log (token and planning look-ups included).
 
     .venv/bin/python -m benchmarks.bench_push [--titles 2000] [--copies 10000]
         [--latency 0.02] [--workers 1 8]
+
+With ``--faults``: the request budget of issue 9 instead (``benchmarks.push_faults``):
+kill -9 mid-way, two pushes started together, re-runs, 5 % transient faults and 2 %
+dropped after commit, 358 titles / 1,090 copies unless given.
+
+    .venv/bin/python -m benchmarks.bench_push --faults [--titles 358] [--copies 1090]
 """
 
 from __future__ import annotations
@@ -114,14 +120,46 @@ def run_once(records: list[Record], workers: int, latency: float) -> dict[str, A
             "titles": len(records), "copies": copies, **log}
 
 
+def faults(args: argparse.Namespace) -> None:
+    """The kill -9 / concurrent / re-run job under random faults; prints its figures."""
+    from benchmarks import push_faults
+
+    titles, copies = args.titles or 358, args.copies or 1090
+    records = make_records(titles, copies, Config())
+    print(f"{titles} titles, {copies} copies, {args.latency * 1000:.0f} ms per request, "
+          f"{args.transient:.0%} transient faults, {args.drop:.0%} dropped after commit "
+          f"(fake Koha in its own process, strict; pushes as CLI processes, "
+          f"{args.workers[0]} workers)")
+    ctx = multiprocessing.get_context("spawn")
+    ours, theirs = ctx.Pipe()
+    child = ctx.Process(target=push_faults.serve, daemon=True,
+                        args=(theirs, args.latency, args.transient, args.drop, args.seed))
+    child.start()
+    result = push_faults.run_scenario(records, ours, args.workers[0])
+    child.join(timeout=30)
+    for line in push_faults.report(result):
+        print(line)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_push",
                                      description=__doc__.split("\n")[0])
-    parser.add_argument("--titles", type=int, default=2000)
-    parser.add_argument("--copies", type=int, default=10000)
+    parser.add_argument("--titles", type=int)
+    parser.add_argument("--copies", type=int)
     parser.add_argument("--latency", type=float, default=0.02)
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 8])
+    parser.add_argument("--workers", type=int, nargs="+")
+    parser.add_argument("--faults", action="store_true",
+                        help="the request budget under kill -9, concurrency and faults")
+    parser.add_argument("--transient", type=float, default=0.05)
+    parser.add_argument("--drop", type=float, default=0.02)
+    parser.add_argument("--seed", type=int, default=9)
     args = parser.parse_args(argv)
+    if args.faults:
+        args.workers = args.workers or [4]
+        faults(args)
+        return
+    args.titles, args.copies = args.titles or 2000, args.copies or 10000
+    args.workers = args.workers or [1, 8]
     records = make_records(args.titles, args.copies, Config())
     print(f"{args.titles} titles, {args.copies} copies, {args.latency * 1000:.0f} ms per "
           "request (fake Koha in its own process)")

@@ -37,9 +37,13 @@ class AppContext:
             self._config = load_config(self.config_path)
         return self._config
 
+    @property
+    def store_file(self) -> Path:
+        """The store's path: ``--db``, else the config's ``[store] path``."""
+        return self.store_path or Path(self.config.store_path)
+
     def open_store(self) -> Store:
-        path = self.store_path or Path(self.config.store_path)
-        return Store(path)
+        return Store(self.store_file)
 
     @property
     def quiet(self) -> bool:

@@ -15,6 +15,7 @@ from koha_bridge.acquisitions.report import rejection_lines, summary_lines, writ
 from koha_bridge.config import Config
 from koha_bridge.demo import school
 from koha_bridge.registers.build import build_all, pdf_fonts, school_year
+from koha_bridge.standards.run import demo_outputs
 from koha_bridge.store import Store
 from marc.io import read_records
 
@@ -55,6 +56,9 @@ def demo(app: AppContext, out_dir: Path) -> None:
         files.append(("Bảng duyệt số phân loại", review))
     files += _labels(config, mrc, out_dir)
     files += _registers(app, config, store_path, mrc, variants, out_dir / "so-sach")
+    with Store(store_path) as store:
+        files += demo_outputs(store, config, school_year(config, DEMO_YEAR),
+                              variants[0].library_id, out_dir / "thong-ke")
     rejected = rejection_lines(conversion)
     for line in [*summary_lines(conversion), *(["Dòng bị loại (lỗi cố ý trong danh sách mẫu):"]
                                                  if rejected else []), *rejected]:

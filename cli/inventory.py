@@ -38,9 +38,10 @@ def inventory(app: AppContext, scanned: Path | None, seen_since: datetime | None
     if scanned is None and since is None:
         raise ConfigError("Cần --scanned TỆP (mã vạch quét được) hoặc --seen-since NGÀY")
     scan = inv.Scan.read(scanned) if scanned else None
+    library = library or config.school.library_id
     with app.open_store() as store:
-        report_age(app, store, today)
-        ctx = context(store, config, year, library or config.school.library_id)
+        report_age(app, store, library)
+        ctx = context(store, config, year, library)
     result = inv.take(ctx.holdings.copies, day, scan, since)
     stem = f"{inv.NAME}-{day.isoformat()}"
     xlsx, pdf = write(inv.build(ctx, result), out_dir, stem, pdf_fonts(config))

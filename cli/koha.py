@@ -20,7 +20,8 @@ def koha() -> None:
 @koha.command("check")
 @pass_app
 def check(app: AppContext) -> None:
-    """Kiểm tra kết nối, đăng nhập, thư viện và kiểu tài liệu trong Koha (chỉ đọc)."""
+    """Kiểm tra kết nối, đăng nhập và các mã (thư viện, kiểu tài liệu, bộ sưu tập, vị trí
+    kho) của tệp cấu hình trong Koha (chỉ đọc)."""
     with KohaClient.from_config(app.config) as client:
         findings = check_koha(app.config, KohaApi(client))
     problems = [f for f in findings if not f.ok]

@@ -35,9 +35,13 @@ SUBCOMMANDS = {
     "inventory": "cli.inventory",
     "koha": "cli.koha",
     "labels": "cli.labels",
+    "patrons": "cli.patrons",
     "pull": "cli.pull",
     "push": "cli.push",
     "registers": "cli.registers",
+    "rollup": "cli.rollup",
+    "standards": "cli.standards",
+    "stats": "cli.stats",
 }
 
 

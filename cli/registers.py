@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
-from cli.common import AppContext, counter, echo, pass_app, warn
+from cli.common import AppContext, counter, echo, pass_app
+from koha_bridge.pull.age import age_line
 from koha_bridge.registers.build import (
     REGISTERS,
     build_all,
@@ -16,25 +17,12 @@ from koha_bridge.registers.build import (
     pdf_fonts,
     school_year,
 )
-from koha_bridge.registers.holdings import data_age
 from koha_bridge.store import Store
 
 
-def report_age(app: AppContext, store: Store, today: date) -> None:
+def report_age(app: AppContext, store: Store, library: str) -> None:
     """Say how old the mirror of Koha is (the registers never ask Koha itself)."""
-    latest = data_age(store)
-    if latest is None:
-        warn("Kho chưa có dữ liệu kéo từ Koha: chạy 'koha-bridge pull' trước.")
-        return
-    try:
-        pulled = datetime.fromisoformat(latest)
-    except ValueError:
-        echo(app, f"Dữ liệu Koha kéo về lúc {latest}")
-        return
-    days = (today - pulled.date()).days
-    age = "hôm nay" if days <= 0 else f"cách đây {days} ngày"
-    echo(app, f"Dữ liệu Koha kéo về lúc {pulled:%H:%M %d/%m/%Y} ({age}); "
-              "sổ được lập từ kho cục bộ, không cần kết nối Koha.")
+    echo(app, age_line(store, library) + " Sổ được lập từ kho cục bộ, không cần kết nối Koha.")
 
 
 def year_option(func: click.decorators.FC) -> click.decorators.FC:
@@ -79,10 +67,10 @@ def build(app: AppContext, year_text: str | None, library: str | None, out_dir: 
     today = date.today()
     year = school_year(config, year_text) if year_text else current_year(config, today)
     with app.open_store() as store:
-        report_age(app, store, today)
+        library = library or config.school.library_id
+        report_age(app, store, library)
         with counter(app, length=len(REGISTERS), label="Lập sổ") as bar:
-            built = build_all(store, config, year, library or config.school.library_id,
-                              out_dir, pdf_fonts(config), today=today,
+            built = build_all(store, config, year, library, out_dir, pdf_fonts(config), today=today,
                               progress=lambda _title: bar.update(1))
     for item in built:
         echo(app, f"{item.register.title}: {item.xlsx} | {item.pdf}")

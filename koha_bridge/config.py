@@ -7,6 +7,7 @@ Secrets never live here: they come from environment variables or an owner-only f
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
@@ -26,9 +27,8 @@ from marc.settings import (
 
 __all__ = [
     "DEFAULT_CATEGORIES", "AccessionConfig", "AcquisitionsConfig", "Category",
-    "ClassificationConfig", "Config", "KohaConfig", "LabelsConfig", "RegistersConfig",
-    "SchoolConfig",
-    "Settings", "load_config",
+    "ClassificationConfig", "Config", "KohaConfig", "LabelsConfig", "PatronsConfig",
+    "RegistersConfig", "SchoolConfig", "Settings", "load_config",
 ]
 
 DEFAULT_CONFIG_NAME = "koha-bridge.toml"
@@ -48,6 +48,22 @@ class KohaConfig:
 
 
 @dataclass(frozen=True)
+class PatronsConfig:
+    """The yearly roster sync: Koha categories, expiry rules (``MM-DD``), card sheets."""
+
+    pupil_category: str = "HS"  # Koha category_id of pupils
+    teacher_category: str = "GV"  # Koha category_id of teachers and staff
+    last_grade: int = 0  # the grade that leaves the school; 0 = from [school] level
+    pupil_expiry: str = "07-31"  # continuing pupils: this day of the year's end
+    last_grade_expiry: str = "06-30"  # pupils in the last grade: this day of the year's end
+    leaver_expiry: str = "07-31"  # leavers: at the latest this day of the previous end
+    teacher_expiry: str = "2099-12-31"  # teachers: far future until they leave
+    local_id_prefix: str = ""  # card number prefix when only a school code is known
+    card_preset: str = "a4-2x5-card"  # card sheet (classification/data/label-presets.csv)
+    card_photo: bool = False  # leave a photo box on each card
+
+
+@dataclass(frozen=True)
 class RegistersConfig:
     """How the registers read Koha's data (see README, "Sổ sách thư viện")."""
 
@@ -60,13 +76,15 @@ class RegistersConfig:
         default_factory=lambda: {"1": "other", "2": "damaged", "3": "outdated", "4": "lost"}
     )
     headings_dir: str = ""  # the school's own register layouts (YAML), by file name
+    general_dates: str = "numeric"  # sổ tổng quát: "numeric" 26/11/2007 or "roman" 26.XI.2007
 
 
 @dataclass(frozen=True)
 class Config(Settings):
-    """The whole configuration: the catalogue settings plus Koha and the store."""
+    """The whole configuration: the catalogue settings plus Koha, the store and patrons."""
 
     koha: KohaConfig = field(default_factory=KohaConfig)
+    patrons: PatronsConfig = field(default_factory=PatronsConfig)
     registers: RegistersConfig = field(default_factory=RegistersConfig)
     store_path: str = "koha-bridge.sqlite"
 
@@ -143,6 +161,7 @@ def load_config(path: Path | str | None = None) -> Config:
         "classification": ClassificationConfig,
         "accession": AccessionConfig,
         "labels": LabelsConfig,
+        "patrons": PatronsConfig,
         "registers": RegistersConfig,
     }
     kwargs: dict[str, Any] = {"source": path}
@@ -184,12 +203,29 @@ def _check(config: Config) -> None:
         raise ConfigError("[accession] barcode phải là 'accession' hoặc 'numeric'")
     if config.accession.textbook_numbering not in ("per_category", "per_title"):
         raise ConfigError("[accession] textbook_numbering phải là per_category hoặc per_title")
+    if config.registers.general_dates not in ("numeric", "roman"):
+        raise ConfigError("[registers] general_dates phải là 'numeric' hoặc 'roman'")
     reasons = set(config.registers.withdrawn_reasons.values()) - set(WITHDRAWAL_REASONS)
     if reasons:
         raise ConfigError(
             f"[registers] withdrawn_reasons: lý do không hợp lệ {', '.join(sorted(reasons))} "
             f"(dùng: {', '.join(WITHDRAWAL_REASONS)})"
         )
+    _check_patrons(config.patrons)
+
+
+def _check_patrons(patrons: PatronsConfig) -> None:
+    for key in ("pupil_expiry", "last_grade_expiry", "leaver_expiry"):
+        value = getattr(patrons, key)
+        if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", value):
+            raise ConfigError(f"[patrons] {key} = {value!r}: cần dạng 'MM-DD', ví dụ '07-31'")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", patrons.teacher_expiry):
+        raise ConfigError("[patrons] teacher_expiry: cần dạng 'YYYY-MM-DD'")
+    if not 0 <= patrons.last_grade <= 12:
+        raise ConfigError("[patrons] last_grade phải từ 0 đến 12")
+    for key in ("pupil_category", "teacher_category"):
+        if not 0 < len(getattr(patrons, key)) <= 10:
+            raise ConfigError(f"[patrons] {key}: cần một mã hạng bạn đọc Koha (tối đa 10 ký tự)")
 
 
 def as_dict(obj: Any) -> Any:

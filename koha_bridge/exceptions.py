@@ -26,6 +26,22 @@ class AccessionError(KohaBridgeError):
     exit_code = 2
 
 
+class PreflightError(KohaBridgeError):
+    """A push refused before its first write: codes Koha lacks, copies of another library.
+
+    ``problems`` holds ``(message, fix)`` pairs, all of them, in Vietnamese.
+    """
+
+    exit_code = 2
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        lines = [f"chưa gửi gì lên Koha, cần sửa {len(problems)} vấn đề trước:"]
+        for message, fix in problems:
+            lines += [f"- {message}", f"  → Cách sửa: {fix}"]
+        super().__init__("\n".join(lines))
+        self.problems = problems
+
+
 class KohaError(KohaBridgeError):
     """A request to Koha failed. Carries status, Koha's error body and the request id."""
 

@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import REPO
 
 DATA_DIRS = ("classification/data", "marc/data", "cli/data", "koha_bridge/data",
-             "koha_bridge/registers/data", "koha_bridge/demo")
+             "koha_bridge/registers/data", "koha_bridge/demo", "koha_bridge/standards/data")
 
 
 @pytest.mark.slow

@@ -155,17 +155,23 @@ class BarcodeRenderer:
                 f"Mã vạch {item.barcode!r} có ký tự ngoài ASCII, Code 128 không mã hoá được"
             )
             return
-        symbol = Code128(item.barcode, barWidth=1.0, quiet=0, humanReadable=0)
-        modules = symbol.width
-        bar = min(_MAX_BAR, box.width / (modules + 2 * _QUIET_MODULES))
-        if bar < _THIN_BAR:
-            self.thin.append(item.barcode)
         gap = min(self.pad, room * 0.1)
-        height = min(_MAX_BAR_HEIGHT, room - 2 * gap)
-        symbol.barWidth = bar
-        symbol.barHeight = height
-        symbol.quiet = 1
-        symbol.lquiet = symbol.rquiet = _QUIET_MODULES * bar
-        total = bar * (modules + 2 * _QUIET_MODULES)
-        x = box.x + (box.width - total) / 2
-        symbol.drawOn(canvas, x, bottom + gap)
+        if draw_code128(canvas, item.barcode, box.x, box.width, bottom + gap, room - 2 * gap):
+            self.thin.append(item.barcode)
+
+
+def draw_code128(canvas: Canvas, value: str, x: float, width: float, bottom: float,
+                 height: float) -> bool:
+    """Draw ``value`` (ASCII) as Code 128 centred in ``width`` from ``x``, bars from
+    ``bottom`` at most ``height`` tall, with quiet zones; True if the bars are too thin
+    to scan well."""
+    symbol = Code128(value, barWidth=1.0, quiet=0, humanReadable=0)
+    modules = symbol.width
+    bar = min(_MAX_BAR, width / (modules + 2 * _QUIET_MODULES))
+    symbol.barWidth = bar
+    symbol.barHeight = min(_MAX_BAR_HEIGHT, height)
+    symbol.quiet = 1
+    symbol.lquiet = symbol.rquiet = _QUIET_MODULES * bar
+    total = bar * (modules + 2 * _QUIET_MODULES)
+    symbol.drawOn(canvas, x + (width - total) / 2, bottom)
+    return bar < _THIN_BAR

@@ -18,6 +18,7 @@ from importlib import resources
 from pymarc import Record
 
 from koha_bridge.config import Config
+from koha_bridge.pull.age import CORE
 from koha_bridge.store import Store
 from marc.itemnote import DeliveryNote, format_delivery_note
 
@@ -181,6 +182,10 @@ def fill_school(store: Store, config: Config, school: DemoSchool,
         patrons = _patrons(writer, school, rng)
         filled.patrons = len(patrons)
         filled.loans = _loans(writer, school, items, patrons, rng)
+        for name in CORE:  # what a finished full pull of this library records
+            store.execute(
+                "INSERT OR REPLACE INTO pull_state (resource, last_full_at, last_pull_at, rows)"
+                " VALUES (?, ?, ?, 0)", (f"{name}@{school.library_id}", pulled_at, pulled_at))
     return filled
 
 

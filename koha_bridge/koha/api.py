@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -80,6 +80,11 @@ class KohaApi:
 
     def patron_categories(self) -> list[dict[str, Any]]:
         return list(self.client.paginate("/patron_categories"))
+
+    def authorised_values(self, category: str) -> list[dict[str, Any]]:
+        """The values of one authorised-value category (``CCODE``, ``LOC`` …)."""
+        path = f"/authorised_value_categories/{_seg(category)}/authorised_values"
+        return list(self.client.paginate(path))
 
     # -- bibliographic records -----------------------------------------------------
 
@@ -158,13 +163,16 @@ class KohaApi:
     # -- patrons and circulation -----------------------------------------------------
 
     def patrons(
-        self, q: Mapping[str, Any] | None = None, *, match: str = "exact", **filters: Any
+        self, q: Mapping[str, Any] | None = None, *, match: str = "exact",
+        embed: Sequence[str] = (), **filters: Any
     ) -> Iterator[dict[str, Any]]:
-        """``GET /patrons`` with plain filters (``cardnumber=...``) and/or a ``q`` document."""
+        """``GET /patrons`` with plain filters (``cardnumber=...``) and/or a ``q`` document;
+        ``embed`` names ``x-koha-embed`` values (``account_balance``, ``checkouts+count``)."""
         params: dict[str, Any] = {**filters, **_q(q)}
         if filters:
             params["_match"] = match
-        return self.client.paginate("/patrons", params=params)
+        headers = {"x-koha-embed": ",".join(embed)} if embed else None
+        return self.client.paginate("/patrons", params=params, headers=headers)
 
     def get_patron(self, patron_id: int) -> dict[str, Any]:
         return self.client.get_json(f"/patrons/{int(patron_id)}")

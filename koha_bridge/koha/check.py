@@ -18,6 +18,7 @@ from koha_bridge.exceptions import (
     KohaTransientError,
 )
 from koha_bridge.koha.api import KohaApi
+from koha_bridge.koha.codes import KINDS, Kind, KohaCodes, config_uses, missing_codes
 
 # Routes the bridge relies on, and the Koha version that brought them.
 REQUIRED_ROUTES = {
@@ -50,8 +51,7 @@ def check_koha(
     _version(spec, findings)
     if not _credentials(config, api, findings):
         return findings
-    _library(config, api, findings)
-    _item_types(config, api, findings)
+    _codes(config, api, findings)
     if patron_categories:
         _patron_categories(api, set(patron_categories), findings)
     return findings
@@ -153,40 +153,32 @@ def auth_remedy(config: Config, exc: KohaAuthError) -> str:
     return "Kiểm tra KOHA_BRIDGE_USER / KOHA_BRIDGE_PASSWORD và bật RESTBasicAuth"
 
 
-def _library(config: Config, api: KohaApi, findings: list[Finding]) -> None:
-    library_id = config.school.library_id
-    try:
-        library = api.library(library_id)
-    except KohaNotFoundError:
-        findings.append(Finding(
-            False, "Thư viện", f"Koha không có thư viện mã {library_id}",
-            f"Tạo thư viện {library_id} trong Koha: Quản trị › Thư viện, "
-            "hoặc sửa [school] library_id trong tệp cấu hình",
-        ))
-        return
-    except KohaError as exc:
-        findings.append(Finding(False, "Thư viện", str(exc), _remedy(config, exc)))
-        return
-    name = library.get("name", "")
-    findings.append(Finding(True, "Thư viện", f"Có thư viện {library_id}: {name}"))
+CODE_SUBJECTS: dict[Kind, str] = {
+    "library": "Thư viện", "item_type": "Kiểu tài liệu", "collection": "Bộ sưu tập",
+    "location": "Vị trí kho",
+}
 
 
-def _item_types(config: Config, api: KohaApi, findings: list[Finding]) -> None:
+def _codes(config: Config, api: KohaApi, findings: list[Finding]) -> None:
+    """The codes of the config in Koha's lists: the same check as the push preflight."""
+    uses = config_uses(config)
+    codes = KohaCodes(api)
     try:
-        known = {t.get("item_type_id") for t in api.item_types()}
+        missing = missing_codes(uses, codes)
     except KohaError as exc:
-        findings.append(Finding(False, "Kiểu tài liệu", str(exc), _remedy(config, exc)))
+        findings.append(Finding(False, "Mã trong Koha", str(exc), _remedy(config, exc)))
         return
-    wanted = sorted({c.item_type for c in config.categories})
-    missing = [code for code in wanted if code not in known]
-    for code in missing:
-        names = ", ".join(c.name for c in config.categories if c.item_type == code)
-        findings.append(Finding(
-            False, "Kiểu tài liệu", f"Koha chưa có kiểu tài liệu {code} ({names})",
-            f"Tạo loại tài liệu {code} trong Koha: Quản trị › Kiểu tài liệu",
-        ))
-    if not missing:
-        findings.append(Finding(True, "Kiểu tài liệu", f"Có đủ: {', '.join(wanted)}"))
+    for kind in KINDS:
+        wanted = sorted({u.code for u in uses if u.kind == kind})
+        if not wanted:
+            continue
+        subject = CODE_SUBJECTS[kind]
+        lacking = [m for m in missing if m.kind == kind]
+        findings += [Finding(False, subject, m.message, m.fix) for m in lacking]
+        if not lacking:
+            known = codes.known(kind)
+            shown = ", ".join(f"{c} ({known[c]})" if known[c] else c for c in wanted)
+            findings.append(Finding(True, subject, f"Koha có đủ: {shown}"))
 
 
 def _patron_categories(api: KohaApi, wanted: set[str], findings: list[Finding]) -> None:

@@ -113,5 +113,10 @@ def same_title(ours: TitleFacts, biblio: dict[str, Any]) -> bool:
     return bool(fold(ours.title)) and key == ours.key
 
 
+def same_accession(ours: str | None, theirs: Any) -> bool:
+    """The same accession number (952 $i / ``inventory_number``); both empty counts too."""
+    return (ours or "").strip().casefold() == str(theirs or "").strip().casefold()
+
+
 def _strip_isbd(text: str) -> str:
     return text.strip().rstrip(" /:;,.=").strip()

@@ -18,7 +18,14 @@ from typing import Any, Protocol
 
 from pymarc import Field, Record, record_to_xml
 
-from koha_bridge.push.matching import TitleFacts, isbn_pattern, koha_facts, record_facts
+from koha_bridge.push.matching import (
+    TitleFacts,
+    isbn_pattern,
+    koha_facts,
+    record_facts,
+    same_accession,
+    same_title,
+)
 from koha_bridge.store.journal import Journal, chunks
 
 LOOKUP_CHUNK = 25  # titles per q look-up of biblios
@@ -264,17 +271,19 @@ def _check_items(
     plan: PushPlan, api: KohaCatalogue, journal: Journal, pool: ThreadPoolExecutor
 ) -> None:
     """Barcodes or accession numbers already in Koha stop their copy, unless they are ours."""
-    todo = [c for t in plan.titles for c in t.copies if c.result is None]
-    ours = journal.items([c.barcode for c in todo])
+    todo = [(t, c) for t in plan.titles for c in t.copies if c.result is None]
     batches = list(chunks(todo, ITEM_CHUNK))
-    answers = pool.map(lambda chunk: list(api.list_items(q=_items_query(chunk))), batches)
+    answers = pool.map(
+        lambda chunk: list(api.list_items(q=_items_query([c for _, c in chunk]))), batches
+    )
+    taken: list[tuple[TitlePlan, CopyPlan, dict[str, Any]]] = []
     for chunk, found in zip(batches, answers, strict=True):
         by_barcode = {str(i.get("external_id") or "").casefold(): i for i in found}
         by_accession = {str(i.get("inventory_number") or "").casefold(): i for i in found}
-        for plan_copy in chunk:
+        for title, plan_copy in chunk:
             hit = by_barcode.get(plan_copy.barcode.casefold())
             if hit is not None:
-                _barcode_taken(plan_copy, hit, ours.get(plan_copy.barcode), journal)
+                taken.append((title, plan_copy, hit))
                 continue
             other = by_accession.get((plan_copy.accession or "").casefold())
             if other is not None:
@@ -284,26 +293,68 @@ def _check_items(
                     f"{other.get('external_id')}, biểu ghi {other.get('biblio_id')}): "
                     "bản này không được tạo"
                 )
+    if taken:
+        _settle_taken(taken, api, journal)
 
 
-def _barcode_taken(plan_copy: CopyPlan, hit: dict[str, Any], row: Any, journal: Journal) -> None:
-    """Our in-doubt send took effect (same biblio as journalled), or a real conflict."""
-    if (
-        row is not None
-        and row["state"] in ("sending", "failed", "created")
-        and row["biblio_id"] is not None
-        and int(row["biblio_id"]) == int(hit.get("biblio_id") or 0)
-    ):
-        plan_copy.result, plan_copy.item_id = Result.SKIPPED, int(hit["item_id"])
-        journal.mark_item(
-            plan_copy.barcode, "created", record_id=row["record_id"],
-            biblio_id=int(hit["biblio_id"]), item_id=plan_copy.item_id,
-        )
-        return
+def _settle_taken(
+    taken: list[tuple[TitlePlan, CopyPlan, dict[str, Any]]], api: KohaCatalogue,
+    journal: Journal,
+) -> None:
+    """Our barcode in Koha: our copy (recorded as created) or a conflict.
+
+    Ours means: on the biblio our journal or the match rule ties to this title, with
+    the same accession number. Biblios tied by neither are read (batched) to apply the
+    match rule to them.
+    """
+    rows = journal.items([c.barcode for _, c, _ in taken])
+
+    def tied(title: TitlePlan, plan_copy: CopyPlan) -> set[int]:
+        row = rows.get(plan_copy.barcode)
+        return {b for b in (title.biblio_id, row["biblio_id"] if row else None) if b}
+
+    unknown = sorted({
+        int(hit["biblio_id"]) for title, plan_copy, hit in taken
+        if same_accession(plan_copy.accession, hit.get("inventory_number"))
+        and int(hit["biblio_id"]) not in tied(title, plan_copy)
+    })
+    biblios: dict[int, dict[str, Any]] = {}
+    for chunk in chunks(unknown, LOOKUP_CHUNK):
+        biblios.update((int(b["biblio_id"]), b) for b in api.list_biblios(q={"biblio_id": chunk}))
+    for title, plan_copy, hit in taken:
+        biblio_id = int(hit["biblio_id"])
+        if not same_accession(plan_copy.accession, hit.get("inventory_number")):
+            theirs = hit.get("inventory_number") or "trống"
+            _conflict(plan_copy, hit, f"với số ĐKCB khác ({theirs})")
+        elif biblio_id in tied(title, plan_copy) or (
+            biblio_id in biblios and same_title(title.facts, biblios[biblio_id])
+        ):
+            _ours(title, plan_copy, hit, journal)
+        else:
+            _conflict(plan_copy, hit, "trên một nhan đề khác")
+
+
+def _ours(title: TitlePlan, plan_copy: CopyPlan, hit: dict[str, Any], journal: Journal) -> None:
+    biblio_id = int(hit["biblio_id"])
+    plan_copy.result, plan_copy.item_id = Result.SKIPPED, int(hit["item_id"])
+    if title.biblio_id is None:  # tied by the match rule alone
+        title.biblio_id, title.existing = biblio_id, not title.in_doubt
+    if not title.done:  # the title is in Koha too: journal it, so no later run looks again
+        facts = title.facts
+        journal.mark_title(facts.record_id, "matched" if title.existing else "created",
+                           title=facts.title, isbn=" | ".join(facts.isbns) or None,
+                           match_key=facts.key, source=title.source, biblio_id=title.biblio_id)
+        title.done = True
+    journal.mark_item(plan_copy.barcode, "created", record_id=title.facts.record_id,
+                      accession=plan_copy.accession, source=plan_copy.source,
+                      biblio_id=biblio_id, item_id=plan_copy.item_id)
+
+
+def _conflict(plan_copy: CopyPlan, hit: dict[str, Any], why: str) -> None:
     plan_copy.result = Result.CONFLICT
     plan_copy.reason = (
-        f"Mã vạch {plan_copy.barcode} đã có trong Koha (biểu ghi {hit.get('biblio_id')}, "
-        f"bản {hit.get('item_id')}): bản này không được tạo"
+        f"Mã vạch {plan_copy.barcode} đã có trong Koha {why} (biểu ghi "
+        f"{hit.get('biblio_id')}, bản {hit.get('item_id')}): bản này không được tạo"
     )
 
 

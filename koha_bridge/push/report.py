@@ -56,7 +56,7 @@ def plan_lines(plan: PushPlan) -> list[str]:
         f"({len(_unsent(t))} bản)"
         for t in existing[:MAX_LISTED]
     ]
-    return lines + _problems(conflicts + invalid)
+    return lines + _bare(plan, done=False) + _problems(conflicts + invalid)
 
 
 def outcome_lines(outcome: PushOutcome) -> list[str]:
@@ -72,7 +72,32 @@ def outcome_lines(outcome: PushOutcome) -> list[str]:
     ]
     if outcome.unsent:
         lines.append(f"Chưa gửi (lần chạy bị dừng): {outcome.unsent}")
-    return lines + _problems(problems)
+    return lines + _bare(outcome.plan, done=True) + _problems(problems)
+
+
+IN_KOHA = (Result.CREATED, Result.ADDED, Result.SKIPPED)
+
+
+def titles_without_copies(plan: PushPlan) -> list[TitlePlan]:
+    """Titles whose biblio is in Koha while none of their copies is."""
+    return [t for t in plan.titles if t.biblio_id is not None and t.copies and not t.existing
+            and not any(c.result in IN_KOHA for c in t.copies)]
+
+
+def _bare(plan: PushPlan, *, done: bool) -> list[str]:
+    bare = titles_without_copies(plan)
+    if not done:  # planning: the ones an earlier run left so (this run sends their copies)
+        bare = [t for t in bare if t.done]
+    if not bare:
+        return []
+    head = ("Nhan đề đã có trong Koha nhưng chưa có bản nào (sửa lỗi của các bản rồi chạy "
+            f"lại lệnh): {len(bare)}" if done else
+            f"Nhan đề lần trước đã tạo trong Koha nhưng chưa có bản (lần này gửi tiếp): "
+            f"{len(bare)}")
+    lines = [head] + [f"* {t.facts.title} → biểu ghi {t.biblio_id}" for t in bare[:MAX_LISTED]]
+    if len(bare) > MAX_LISTED:
+        lines.append(f"* … và {len(bare) - MAX_LISTED} nhan đề khác (xem báo cáo XLSX)")
+    return lines
 
 
 def _unsent(title: TitlePlan) -> list[CopyPlan]:

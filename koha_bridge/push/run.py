@@ -32,7 +32,7 @@ from koha_bridge.exceptions import (
     KohaNotFoundError,
     KohaTransientError,
 )
-from koha_bridge.push.matching import same_title
+from koha_bridge.push.matching import same_accession, same_title
 from koha_bridge.push.plan import (
     CopyPlan,
     KohaCatalogue,
@@ -230,13 +230,12 @@ class Pusher:
 
     # -- items ------------------------------------------------------------------------
     def _push_copy(self, title: TitlePlan, biblio_id: int, plan_copy: CopyPlan) -> None:
-        in_doubt = False
         for attempt in range(RECONCILE_TRIES):
             self._mark_item(title, plan_copy, "sending", biblio_id=biblio_id)
             try:
                 item = self.api.add_item(biblio_id, plan_copy.body)
             except KohaConflictError as exc:
-                if in_doubt and self._adopt(title, biblio_id, plan_copy):
+                if self._claim(title, biblio_id, plan_copy):
                     return
                 self._fail(title, plan_copy, Result.CONFLICT,
                            f"Mã vạch {plan_copy.barcode} đã có trong Koha: bản này không "
@@ -249,11 +248,10 @@ class Pusher:
                            f"tạo lại ({_reason(exc)})")
                 return
             except KohaTransientError as exc:
-                in_doubt = in_doubt or exc.maybe_committed
                 if attempt == RECONCILE_TRIES - 1:
                     raise  # left "sending": the next run looks before sending again
                 self.sleep(self.backoff * 2**attempt)
-                if exc.maybe_committed and self._adopt(title, biblio_id, plan_copy):
+                if exc.maybe_committed and self._claim(title, biblio_id, plan_copy):
                     return
                 continue
             except KohaAuthError:
@@ -264,11 +262,16 @@ class Pusher:
             self._done(title, plan_copy, biblio_id, int(item["item_id"]))
             return
 
-    def _adopt(self, title: TitlePlan, biblio_id: int, plan_copy: CopyPlan) -> bool:
-        """True if Koha already holds this barcode on this biblio (an earlier send took)."""
+    def _claim(self, title: TitlePlan, biblio_id: int, plan_copy: CopyPlan) -> bool:
+        """True if Koha holds this barcode as our copy (an earlier send of ours took, or
+        another push of the same list made it): same accession number, on this biblio
+        or on one the match rule ties to this title. It is then recorded as created."""
         for item in self.api.find_items_by_barcode(plan_copy.barcode):
-            if int(item.get("biblio_id") or 0) == biblio_id:
-                self._done(title, plan_copy, biblio_id, int(item["item_id"]))
+            if not same_accession(plan_copy.accession, item.get("inventory_number")):
+                continue
+            on = int(item.get("biblio_id") or 0)
+            if on == biblio_id or self._same_title(on, title):
+                self._done(title, plan_copy, on, int(item["item_id"]))
                 return True
         return False
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 from classification.labels.fonts import fonts_for
@@ -89,17 +91,61 @@ def write(report: Report, out_dir: Path, stem: str, fonts: PdfFonts) -> tuple[Pa
     return xlsx, pdf
 
 
-def build_all(store: Store, config: Config, year: SchoolYear, library: str, out_dir: Path,
-              fonts: PdfFonts, *, today: date | None = None,
-              progress: Callable[[str], None] | None = None) -> list[Built]:
-    """Every register of ``year`` for ``library`` as XLSX and PDF in ``out_dir``."""
-    today = today or date.today()
+#: The worker writes every workbook and these registers' PDFs, so that the two processes
+#: take about the same time (measured on the benchmark's school).
+WORKER_PDFS = frozenset({loans.NAME})
+
+Jobs = dict[str, tuple[str, ...]]  # register key → the formats to write ("xlsx", "pdf")
+
+
+def _write(store: Store, config: Config, year: SchoolYear, library: str, out_dir: Path,
+           today: date, fonts: PdfFonts, jobs: Jobs,
+           progress: Callable[[str], None] | None = None) -> dict[tuple[str, str], Path]:
     ctx = context(store, config, year, library)
-    built = []
+    written = {}
     for register in REGISTERS:
+        kinds = jobs.get(register.key, ())
+        if not kinds:
+            continue
         if progress:
             progress(register.title)
         report = register.build(ctx, store, today)
-        xlsx, pdf = write(report, out_dir, file_stem(register.key, year), fonts)
-        built.append(Built(register, xlsx, pdf))
-    return built
+        for kind in kinds:
+            path = out_dir / f"{file_stem(register.key, year)}.{kind}"
+            written[(register.key, kind)] = (
+                write_xlsx(report, path) if kind == "xlsx" else write_pdf(report, path, fonts))
+    return written
+
+
+def _worker(store_path: Path, config: Config, year: SchoolYear, library: str, out_dir: Path,
+            today: date, fonts: PdfFonts, jobs: Jobs) -> dict[tuple[str, str], Path]:
+    """The worker's share of a build, on its own connection to the store."""
+    with Store(store_path) as store:
+        return _write(store, config, year, library, out_dir, today, fonts, jobs)
+
+
+def build_all(store: Store, config: Config, year: SchoolYear, library: str, out_dir: Path,
+              fonts: PdfFonts, *, today: date | None = None,
+              progress: Callable[[str], None] | None = None, parallel: bool = True) -> list[Built]:
+    """Every register of ``year`` for ``library`` as XLSX and PDF in ``out_dir``.
+
+    With ``parallel`` (where ``fork`` exists), a worker process writes the workbooks (and
+    the ``WORKER_PDFS``) while this one draws the other PDFs; each reads the store itself.
+    """
+    today = today or date.today()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    args = (config, year, library, out_dir, today, fonts)
+    if not (parallel and "fork" in get_all_start_methods()):
+        written = _write(store, *args, {r.key: ("xlsx", "pdf") for r in REGISTERS}, progress)
+    else:
+        theirs: Jobs = {r.key: ("xlsx", "pdf") if r.key in WORKER_PDFS else ("xlsx",)
+                        for r in REGISTERS}
+        mine: Jobs = {r.key: ("pdf",) for r in REGISTERS if r.key not in WORKER_PDFS}
+        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
+            worker = pool.submit(_worker, store.path, *args, theirs)
+            written = _write(store, *args, mine, progress)
+            written |= worker.result()
+        for register in REGISTERS:
+            if progress and register.key not in mine:
+                progress(register.title)
+    return [Built(r, written[(r.key, "xlsx")], written[(r.key, "pdf")]) for r in REGISTERS]

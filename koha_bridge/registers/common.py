@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from koha_bridge.config import Config
-from koha_bridge.registers.holdings import Holdings
+from koha_bridge.registers.holdings import UNKNOWN_DAY, Holdings
 from koha_bridge.reports.layout import Layout, PartLayout, load_layout, require_keys
 from koha_bridge.reports.model import Block, Column, Part, Report, Row, TableBlock
 from koha_bridge.reports.schoolyear import SchoolYear
@@ -35,10 +35,10 @@ class Context:
 
     @property
     def school(self) -> str:
-        name = self.config.school.name
-        if self.library_name and self.library_name != name:
-            return f"{name} – {self.library_name}"
-        return name
+        """The configured school's name, or the Koha library's for another library."""
+        if self.holdings.library == self.config.school.library_id:
+            return self.config.school.name
+        return self.library_name or self.holdings.library
 
 
 def columns(part: PartLayout, available: set[str], year: SchoolYear,
@@ -77,4 +77,7 @@ def table(cols: tuple[Column, ...], sections: list, totals: Row | None = None,
 
 
 def vn_date(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
+    """dd/mm/yyyy; ``(không rõ)`` for a withdrawal Koha never dated."""
+    if day is None:
+        return ""
+    return "(không rõ)" if day == UNKNOWN_DAY else day.strftime("%d/%m/%Y")

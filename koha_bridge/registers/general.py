@@ -15,14 +15,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from koha_bridge.registers.common import Context, columns, frame, part, table, vn_date
-from koha_bridge.registers.holdings import Copy, Holdings
+from koha_bridge.registers.holdings import UNKNOWN_DAY, Copy, Holdings
 from koha_bridge.reports.model import Report, Section
 from koha_bridge.reports.schoolyear import SchoolYear
 
 NAME = "tong-quat"
 NO_DOCUMENT = "Nhập trực tiếp, không có chứng từ"
-UNDATED = "Không rõ ngày nhập (nhập trước khi có sổ)"
+UNDATED = "Không rõ ngày (trước khi có sổ)"
 REASONS = ("damaged", "outdated", "lost", "other")
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def roman_date(day: date) -> str:
+    """26.XI.2007: the customary date of the paper register (month in Roman numerals)."""
+    return f"{day.day}.{ROMAN[day.month - 1]}.{day.year}"
 
 
 def _breakdown(copies: Iterable[Copy], holdings: Holdings, cat_keys: set[str]) -> dict:
@@ -50,7 +56,8 @@ def _sum(rows: Sequence[dict], label_key: str, label: str) -> dict:
 
 def school_years(holdings: Holdings, year: SchoolYear, start: str) -> list[SchoolYear]:
     """Every school year from the first dated acquisition (or withdrawal) up to ``year``."""
-    days = [d for c in holdings.copies for d in (c.acquired, c.withdrawn_on) if d]
+    days = [d for c in holdings.copies for d in (c.acquired, c.withdrawn_on)
+            if d and d != UNKNOWN_DAY]
     first = SchoolYear.containing(min(days), start) if days else year
     years = [year]
     while years[0].start > first.start:
@@ -104,7 +111,7 @@ def _intake(ctx: Context, years: list[SchoolYear], cat_keys: set[str]) -> tuple[
 
 
 def _year_of(day: date | None, years: list[SchoolYear]) -> str:
-    if day is None:
+    if day is None or day == UNKNOWN_DAY:
         return UNDATED
     for year in years:
         if day in year:
@@ -133,7 +140,8 @@ def _withdrawals(ctx: Context, years: list[SchoolYear], cat_keys: set[str]) -> t
         row = _breakdown(copies, ctx.holdings, cat_keys)
         for copy in copies:
             row[f"reason_{copy.withdrawal_reason(ctx.config.registers)}"] += 1
-        row.update(date=when, number=number, document=f"Xuất ngày {vn_date(when)}", note="")
+        row.update(date=None if when == UNKNOWN_DAY else when, number=number,
+                   document=f"Xuất ngày {vn_date(when)}", note="")
         by_year[_year_of(when, years)].append(row)
     return _sections(by_year, years, "document"), _sum(
         [r for rows in by_year.values() for r in rows], "document", "Tổng cộng")
@@ -206,7 +214,17 @@ def build(ctx: Context) -> Report:
                           f"đến ngày {vn_date(ctx.year.end)}"),
         ]),
     ]
+    if ctx.config.registers.general_dates == "roman":
+        _roman_dates(intake + withdrawals)
     return frame(ctx, layout, parts)
+
+
+def _roman_dates(sections: list[Section]) -> None:
+    for section in sections:
+        for row in section.rows:
+            when = row.get("date")
+            if isinstance(row, dict) and isinstance(when, date):
+                row["date"] = roman_date(when)
 
 
 def _balance_keys() -> set[str]:

@@ -3,7 +3,8 @@
 Conventions (README, "Sổ sách thư viện"): a copy is acquired on its 952 $d date (a
 delivery's copies on the delivery note's date); stock on a day = copies acquired by
 then and not withdrawn by then; a lost copy stays in stock until it is withdrawn. A
-withdrawn or lost copy whose Koha date is empty is dated by its last change.
+withdrawn or lost copy whose Koha date is empty is dated by its last change; a withdrawn
+copy with no date at all counts as withdrawn since always (``UNKNOWN_DAY``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from koha_bridge.store import Store
 from marc.itemnote import DeliveryNote, parse_delivery_note
 
 OTHER = ""  # the category of a copy no configured category claims
+UNKNOWN_DAY = date.min  # withdrawn with no date at all: withdrawn since always
 _ACCESSION = re.compile(r"^(?P<prefix>.*?)[.\-\s]*(?P<number>\d+)$")
 
 
@@ -189,7 +191,8 @@ def load_holdings(store: Store, library: str, categories: Sequence[Category]) ->
             category=categorize(row["collection_code"], accession, row["item_type_id"]),
             acquired=acquired, source=row["acquisition_source"] or "", note=note,
             price=round(row["purchase_price"] or 0),
-            withdrawn_on=(day(row["withdrawn_date"]) or stamp) if withdrawn else None,
+            withdrawn_on=(day(row["withdrawn_date"]) or stamp or UNKNOWN_DAY) if withdrawn
+            else None,
             withdrawn_code=int(row["withdrawn"] or 0),
             lost_on=(day(row["lost_date"]) or stamp) if lost else None,
             damaged=bool(row["damaged_status"]), last_seen=day(row["last_seen_date"]),
@@ -206,13 +209,3 @@ def load_holdings(store: Store, library: str, categories: Sequence[Category]) ->
         for row in store.execute(_TITLES, (library,))
     }
     return Holdings(library, copies, titles, categories)
-
-
-def data_age(store: Store) -> str | None:
-    """The latest ``pulled_at`` in the mirror: how old the registers' data is."""
-    latest: str | None = None
-    for table in ("koha_items", "koha_patrons", "koha_checkouts", "koha_libraries"):
-        row = store.execute(f"SELECT MAX(pulled_at) FROM {table}").fetchone()
-        if row and row[0] and (latest is None or row[0] > latest):
-            latest = row[0]
-    return latest

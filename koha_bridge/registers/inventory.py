@@ -23,7 +23,8 @@ from koha_bridge.reports.model import Report, Section, TextBlock
 
 NAME = "kiem-ke"
 RESULT_KEYS = {"category", "book_copies", "book_value", "on_loan", "lost", "expected",
-               "found_copies", "found_value", "missing_copies", "missing_value", "note"}
+               "found_copies", "found_value", "missing_copies", "missing_value", "damaged",
+               "note"}
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ def build(ctx: Context, inventory: Inventory) -> Report:
             "found_copies": len(g["found"]), "found_value": sum(c.price for c in g["found"]),
             "missing_copies": len(g["missing"]),
             "missing_value": sum(c.price for c in g["missing"]),
+            "damaged": sum(c.damaged for c in g["held"]),
         })
     totals: dict = {k: sum(r[k] for r in rows) for k in RESULT_KEYS - {"category", "note"}}
     totals["category"] = "Tổng cộng"

@@ -29,7 +29,6 @@ SELECT c.checkout_id, c.checkout_date, c.due_date, c.checkin_date, c.item_id,
        p.patron_id, p.surname, p.firstname, p.category_id, p.statistics_1,
        pc.category_type
 FROM koha_checkouts c
-JOIN koha_items i ON i.item_id = c.item_id
 LEFT JOIN koha_patrons p ON p.patron_id = c.patron_id
 LEFT JOIN koha_patron_categories pc ON pc.category_id = p.category_id
 WHERE c.library_id = ? AND c.checkout_date >= ? AND c.checkout_date < ?
@@ -57,7 +56,7 @@ class Loan:
 
 
 def load_loans(store: Store, ctx: Context) -> list[Loan]:
-    """The checkouts of the context's school year for the library's items."""
+    """The checkouts the library issued in the context's school year."""
     staff_categories = set(ctx.config.registers.staff_categories)
     end = date.fromordinal(ctx.year.end.toordinal() + 1).isoformat()
     loans = []
@@ -96,7 +95,7 @@ def build(ctx: Context, loans: list[Loan], today: date) -> Report:
 
     def row(loan: Loan, number: int) -> dict:
         copy = copies.get(loan.item_id)
-        title = ctx.holdings.title(copy).title if copy else ""
+        title = ctx.holdings.title(copy).title if copy else "(bản không có trong kho dữ liệu)"
         return {"number": number, "name": loan.name, "class": loan.class_name, "title": title,
                 "accession": copy.accession if copy else "", "checkout": loan.checkout,
                 "due": loan.due, "returned": loan.returned, "note": _status(loan, today)}

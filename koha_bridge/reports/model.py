@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-Kind = Literal["text", "code", "int", "money", "date"]
-KINDS: tuple[str, ...] = ("text", "code", "int", "money", "date")
+Kind = Literal["text", "code", "int", "money", "date", "decimal"]
+KINDS: tuple[str, ...] = ("text", "code", "int", "money", "date", "decimal")
 Cell = str | int | float | date | None
 Row = Mapping[str, Cell]
 
@@ -34,7 +34,7 @@ class Column:
 
     @property
     def numeric(self) -> bool:
-        return self.kind in ("int", "money")
+        return self.kind in ("int", "money", "decimal")
 
 
 @dataclass

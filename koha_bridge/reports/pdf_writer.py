@@ -124,6 +124,7 @@ class _Glyphs:
     def __init__(self) -> None:
         self.doc: Any = None
         self.cache: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+        self.widths: dict[tuple[str, str], float] = {}
 
     def ops(self, canv: Any, font_name: str, text: str) -> tuple[tuple[str, str], ...]:
         if canv._doc is not self.doc:
@@ -146,6 +147,13 @@ class _PageText:
         self.canv, self.glyphs = canv, glyphs
         self.code = ["BT"]
         self.current = ""
+
+    def width(self, text: str, font: str) -> float:
+        key = (font, text)
+        width = self.glyphs.widths.get(key)
+        if width is None:
+            width = self.glyphs.widths[key] = stringWidth(text, font, FONT_SIZE)
+        return width
 
     def show(self, x: float, y: float, font: str, text: str) -> None:
         self.code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
@@ -251,7 +259,7 @@ class PagedTable(Flowable):
         baseline = top - PAD - ASCENT - 0.5
         for k, line in enumerate(lines):
             if line:
-                x = x1 - PAD - stringWidth(line, font, FONT_SIZE) if right else x0 + PAD
+                x = x1 - PAD - text.width(line, font) if right else x0 + PAD
                 text.show(x, baseline - k * LEADING, font, line)
 
 
@@ -260,8 +268,17 @@ class _Measure:
 
     def __init__(self, columns: Sequence[Column], widths: Sequence[float], fonts: PdfFonts):
         self.columns, self.widths, self.fonts = columns, widths, fonts
+        self.cache: dict[tuple[str, float, str, bool], tuple[str, ...]] = {}
 
     def lines(self, text: str, width: float, font: str, wrap: bool = True) -> tuple[str, ...]:
+        """``text`` wrapped to ``width`` (cached: registers repeat titles and dates)."""
+        key = (text, width, font, wrap)
+        hit = self.cache.get(key)
+        if hit is None:
+            hit = self.cache[key] = self._lines(text, width, font, wrap)
+        return hit
+
+    def _lines(self, text: str, width: float, font: str, wrap: bool) -> tuple[str, ...]:
         room = width - 2 * PAD
         parts: list[str] = []
         for piece in text.split("\n"):

@@ -23,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from koha_bridge.exceptions import FatalInputError
 from koha_bridge.reports.grid import heading_cells, heading_depth
 from koha_bridge.reports.model import (
+    KINDS,
     Column,
     ImageBlock,
     Part,
@@ -34,7 +35,9 @@ from koha_bridge.reports.model import (
 )
 
 OPTIONS = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
-NUMBER_FORMATS = {"int": "#,##0", "money": "#,##0", "date": "dd/mm/yyyy", "code": "@"}
+NUMBER_FORMATS = {
+    "int": "#,##0", "money": "#,##0", "decimal": "#,##0.00", "date": "dd/mm/yyyy", "code": "@",
+}
 ROW_PIXELS = 20
 
 
@@ -53,7 +56,7 @@ class _Formats:
         self.bold = book.add_format({"bold": True})
         self.plain = book.add_format({"text_wrap": True})
         self.cells: dict[tuple[str, bool], Format] = {}
-        for kind in ("text", "code", "int", "money", "date"):
+        for kind in KINDS:
             for strong in (False, True):
                 spec: dict[str, Any] = {**border, "bold": strong}
                 if kind in NUMBER_FORMATS:

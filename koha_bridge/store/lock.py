@@ -12,6 +12,7 @@ import fcntl
 import json
 import os
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from koha_bridge.exceptions import StoreBusyError, StoreError
 
+HOLDER_READS, HOLDER_WAIT = 10, 0.02  # reading the holder's file: tries, seconds between
 JOB_NAMES = {"push": "đẩy dữ liệu lên Koha", "patrons": "đồng bộ bạn đọc", "pull": "tải từ Koha"}
 
 
@@ -27,10 +29,18 @@ def lock_path(store_path: Path) -> Path:
 
 
 def _holder(handle: int) -> str:
-    try:
-        os.lseek(handle, 0, os.SEEK_SET)
-        info = json.loads(os.read(handle, 4096).decode("utf-8") or "{}")
-    except (OSError, ValueError):
+    """Who holds the lock, from its file; a holder that has only just taken it may not
+    have written itself there yet, so an empty file is read again for a moment."""
+    for _ in range(HOLDER_READS):
+        try:
+            text = os.pread(handle, 4096, 0).decode("utf-8")
+            info = json.loads(text) if text else None
+        except (OSError, ValueError):
+            info = None
+        if info:
+            break
+        time.sleep(HOLDER_WAIT)
+    else:
         return "một tiến trình khác"
     job = JOB_NAMES.get(info.get("job", ""), info.get("job", "?"))
     return (f"tiến trình {info.get('pid', '?')} trên máy {info.get('host', '?')} "

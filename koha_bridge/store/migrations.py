@@ -239,4 +239,51 @@ MIGRATIONS: list[tuple[str, Migration]] = [
             """
         ),
     ),
+    (
+        # statistics: "did this patron borrow in the year" is answered from the index alone
+        "070_stats_indexes",
+        _script(
+            """
+            CREATE INDEX koha_checkouts_patron_date ON koha_checkouts (patron_id, checkout_date)
+            """
+        ),
+    ),
+    (
+        # the TT16 level a library reached in a school year, as last checked (for roll-ups)
+        "071_tt16_results",
+        _script(
+            """
+            CREATE TABLE tt16_results (
+                library_id TEXT NOT NULL,
+                school_year TEXT NOT NULL,
+                reached TEXT NOT NULL,
+                passed INTEGER NOT NULL,
+                failed INTEGER NOT NULL,
+                needs_input INTEGER NOT NULL,
+                data_date TEXT,
+                checked_at TEXT NOT NULL,
+                PRIMARY KEY (library_id, school_year)
+            )
+            """
+        ),
+    ),
+    (
+        "080_patron_sync_journal",
+        _script(
+            """
+            CREATE TABLE patron_sync (
+                school_year TEXT NOT NULL,
+                cardnumber TEXT NOT NULL,
+                action TEXT NOT NULL
+                    CHECK (action IN ('create', 'update', 'extend', 'expire')),
+                state TEXT NOT NULL CHECK (state IN ('planned', 'sending', 'done', 'failed')),
+                patron_id INTEGER,
+                fields TEXT NOT NULL,
+                reason TEXT,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (school_year, cardnumber)
+            )
+            """
+        ),
+    ),
 ]

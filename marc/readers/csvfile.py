@@ -27,14 +27,8 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def read_csv(
-    path: Path,
-    *,
-    table: dict[str, str],
-    matcher: CategoryMatcher,
-    forced_category: str | None,
-) -> SheetResult:
-    """One CSV file; row numbers are the file's line numbers."""
+def read_csv_grid(path: Path) -> tuple[list[list[str]], list[int], str]:
+    """A CSV file's rows, the line number of each row, and the encoding found."""
     try:
         data = path.read_bytes()
     except FileNotFoundError as exc:
@@ -58,6 +52,18 @@ def read_csv(
             start = reader.line_num + 1
     except csv.Error as exc:
         raise FatalInputError(f"Tệp CSV {path.name} hỏng ở dòng {reader.line_num}: {exc}") from exc
+    return rows, numbers, encoding
+
+
+def read_csv(
+    path: Path,
+    *,
+    table: dict[str, str],
+    matcher: CategoryMatcher,
+    forced_category: str | None,
+) -> SheetResult:
+    """One CSV file; row numbers are the file's line numbers."""
+    rows, numbers, encoding = read_csv_grid(path)
     return read_table(
         rows,
         file=path.name,

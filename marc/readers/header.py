@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,15 +48,24 @@ def _plain_number(value: object) -> str:
     return str(value)
 
 
-def load_aliases(extra: Mapping[str, Sequence[str]] = {}) -> dict[str, str]:
-    """Folded header name → canonical key, from the bundled table plus ``extra``."""
-    data = yaml.safe_load(ALIASES_FILE.read_text(encoding="utf-8"))
+def load_aliases(
+    extra: Mapping[str, Sequence[str]] = {},
+    *,
+    path: Path = ALIASES_FILE,
+    keys: Collection[str] = COLUMN_KEYS,
+) -> dict[str, str]:
+    """Folded header name → canonical key, from a bundled table plus ``extra``.
+
+    The default table is the supplier lists'; other readers (class rosters) pass their
+    own ``path`` and ``keys``.
+    """
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     table: dict[str, str] = {}
     for source in (data, extra):
         for key, names in source.items():
             if isinstance(names, str):
                 names = (names,)
-            if key not in COLUMN_KEYS:
+            if key not in keys:
                 raise ConfigError(f"Tên cột chuẩn không hợp lệ trong bảng bí danh: {key!r}")
             for name in names:
                 folded = fold(str(name))
@@ -124,12 +133,18 @@ def _row_keys(row: Sequence[object], table: Mapping[str, str]) -> dict[int, str]
     return keys
 
 
-def find_header(rows: Sequence[Sequence[object]], table: Mapping[str, str]) -> Header | None:
-    """Find the header among the first rows: most matched names, title plus one more."""
+def find_header(
+    rows: Sequence[Sequence[object]],
+    table: Mapping[str, str],
+    required: Collection[str] = ("title",),
+) -> Header | None:
+    """Find the header among the first rows: most matched names, one of ``required``
+    (the title, for supplier lists) plus one more."""
     best: tuple[int, int] | None = None  # (score, index)
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         keys = set(_row_keys(row, table).values())
-        if "title" in keys and len(keys) >= 2 and (best is None or len(keys) > best[0]):
+        if (not keys.isdisjoint(required) and len(keys) >= 2
+                and (best is None or len(keys) > best[0])):
             best = (len(keys), index)
     if best is None:
         return None

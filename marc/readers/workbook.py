@@ -7,8 +7,9 @@ with the cells in a capitals-only font (``.VnTimeH``) turned to capitals.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
@@ -28,6 +29,27 @@ def read_workbook(
     forced_category: str | None,
 ) -> list[SheetResult]:
     """Every sheet of a workbook; raise ``FatalInputError`` if the file cannot be opened."""
+    results: list[SheetResult] = []
+    for name, grid in workbook_grids(path):
+        cells, encoding, note = _decoded(path, name, grid)
+        results.append(
+            read_table(
+                cells,
+                file=path.name,
+                sheet=name,
+                table=table,
+                matcher=matcher,
+                forced_category=forced_category,
+                encoding=encoding,
+                decoded=encoding is not None,
+                encoding_note=note,
+            )
+        )
+    return results
+
+
+def workbook_grids(path: Path) -> Iterator[tuple[str, list[list[Any]]]]:
+    """(sheet name, cells) for every sheet; raise ``FatalInputError`` if unreadable."""
     if not path.is_file():
         raise FatalInputError(f"Không tìm thấy tệp: {path.name}")
     try:
@@ -39,7 +61,6 @@ def read_workbook(
             f"Không đọc được tệp bảng tính {path.name}: tệp hỏng hoặc không đúng định dạng "
             f"({exc})"
         ) from exc
-    results: list[SheetResult] = []
     try:
         for name in workbook.sheet_names:
             try:
@@ -48,23 +69,9 @@ def read_workbook(
                 raise FatalInputError(
                     f"Không đọc được trang {name!r} của tệp {path.name}: {exc}"
                 ) from exc
-            cells, encoding, note = _decoded(path, name, grid)
-            results.append(
-                read_table(
-                    cells,
-                    file=path.name,
-                    sheet=name,
-                    table=table,
-                    matcher=matcher,
-                    forced_category=forced_category,
-                    encoding=encoding,
-                    decoded=encoding is not None,
-                    encoding_note=note,
-                )
-            )
+            yield name, grid
     finally:
         workbook.close()
-    return results
 
 
 Grid = Sequence[Sequence[object]]

@@ -45,6 +45,7 @@ class RequestRecord:
     body: bytes
     status: int | None
     at: float = field(default_factory=time.time)
+    fault: str | None = None  # "burst" (answered by the fault layer) or "dropped"
 
 
 @dataclass(frozen=True)
@@ -71,12 +72,16 @@ def op_info(spec: KohaSpec, route: Route) -> _OpInfo:
     )
 
 
-def _read_body(handler: BaseHTTPRequestHandler) -> bytes:
-    """The request body, by Content-Length or chunked transfer coding."""
+def _read_body(handler: BaseHTTPRequestHandler) -> bytes | None:
+    """The request body, by Content-Length or chunked transfer coding; None when the
+    client went away before sending all of it (a web server never hands that on)."""
     if "chunked" in handler.headers.get("Transfer-Encoding", "").lower():
         chunks: list[bytes] = []
         while True:
-            size = int(handler.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            line = handler.rfile.readline()
+            if not line:
+                return None
+            size = int(line.split(b";")[0].strip() or b"0", 16)
             if size == 0:
                 while handler.rfile.readline().strip():  # trailers
                     pass
@@ -84,7 +89,8 @@ def _read_body(handler: BaseHTTPRequestHandler) -> bytes:
             chunks.append(handler.rfile.read(size))
             handler.rfile.readline()
     length = int(handler.headers.get("Content-Length") or 0)
-    return handler.rfile.read(length) if length else b""
+    body = handler.rfile.read(length) if length else b""
+    return body if len(body) == length else None
 
 
 class Engine:
@@ -108,10 +114,11 @@ class Engine:
 
     # -- bookkeeping -----------------------------------------------------------------
 
-    def _log(self, req: Request, status: int | None) -> None:
+    def _log(self, req: Request, status: int | None, fault: str | None = None) -> None:
         if not self.log_requests:
             return
-        record = RequestRecord(req.method, req.path, req.query, req.headers, req.body, status)
+        record = RequestRecord(req.method, req.path, req.query, req.headers, req.body, status,
+                               fault=fault)
         with self._lock:
             self.requests.append(record)
 
@@ -123,6 +130,9 @@ class Engine:
 
     def serve(self, handler: BaseHTTPRequestHandler) -> None:
         body = _read_body(handler)
+        if body is None:  # e.g. the client was killed mid-request
+            handler.close_connection = True
+            return
         split = urlsplit(handler.path)
         server: Any = handler.server
         req = Request(
@@ -135,7 +145,7 @@ class Engine:
         if delay:
             time.sleep(delay)  # outside every lock
         if server.dead:
-            self._drop(handler, req)
+            self._drop(handler, req, None)
             return
         burst = self.faults.take_burst(req.method, req.path)
         if burst is not None:
@@ -147,20 +157,21 @@ class Engine:
         else:
             resp = self.dispatch(req, handler.path)
         crash = self.faults.count_request()
-        if (burst is None and self.faults.take_drop(req.method, req.path, resp.status)) or (
-                server.dead):
-            self._drop(handler, req)
+        dropped = burst is None and self.faults.take_drop(req.method, req.path, resp.status)
+        if dropped or server.dead:
+            self._drop(handler, req, "dropped" if dropped else None)
         else:
             if crash:
                 server.dead = True
-            self._log(req, resp.status)  # before the client can see the answer
+            # logged before the client can see the answer
+            self._log(req, resp.status, "burst" if burst is not None else None)
             self._send(handler, req, resp)
         if crash and self.on_crash is not None:
             self.on_crash(server)
 
-    def _drop(self, handler: BaseHTTPRequestHandler, req: Request) -> None:
+    def _drop(self, handler: BaseHTTPRequestHandler, req: Request, fault: str | None) -> None:
         handler.close_connection = True
-        self._log(req, None)
+        self._log(req, None, fault)
 
     def _send(self, handler: BaseHTTPRequestHandler, req: Request, resp: Response) -> None:
         headers = list(resp.headers)

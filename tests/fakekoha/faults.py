@@ -1,4 +1,5 @@
-"""Fault injection for the fake Koha: latency, 5xx bursts, 429, dropped replies, crashes.
+"""Fault injection for the fake Koha: latency, 5xx bursts, 429, dropped replies, crashes,
+and random rates of them (``set_rates``).
 
 All knobs are thread-safe and deterministic for a given seed (random jitter comes from
 one seeded ``random.Random``). Faults act like a web server or proxy in front of Koha:
@@ -44,6 +45,9 @@ class Faults:
         self._bursts: list[_Burst] = []
         self._drops: list[_Drop] = []
         self._crash_in: int | None = None
+        self.transient_rate = 0.0
+        self.drop_rate = 0.0
+        self.rate_glob: str | None = None
 
     def set_latency(self, latency: float, jitter: float = 0.0) -> None:
         """Each request waits ``latency`` plus a uniform random share of ``jitter`` seconds."""
@@ -78,13 +82,24 @@ class Faults:
         with self._lock:
             self._crash_in = n_requests
 
+    def set_rates(self, transient: float = 0.0, drop_after_commit: float = 0.0,
+                  path_glob: str | None = None) -> None:
+        """Random faults from the seeded generator: a share ``transient`` of the matching
+        requests gets 502, 503 or 504, and a share ``drop_after_commit`` of the successful
+        matching writes is committed and then left without a response."""
+        with self._lock:
+            self.transient_rate, self.drop_rate = transient, drop_after_commit
+            self.rate_glob = path_glob
+
     def clear(self) -> None:
-        """Cancel every pending fault and the latency."""
+        """Cancel every pending fault, the random rates and the latency."""
         with self._lock:
             self._bursts.clear()
             self._drops.clear()
             self._crash_in = None
             self.latency = self.jitter = 0.0
+            self.transient_rate = self.drop_rate = 0.0
+            self.rate_glob = None
 
     # -- used by the server ------------------------------------------------------------
 
@@ -97,6 +112,9 @@ class Faults:
                     burst.remaining -= 1
                     self._bursts = [b for b in self._bursts if b.remaining > 0]
                     return burst.status, burst.retry_after
+            if self.transient_rate and _matches(self.rate_glob, path) and (
+                    self._rng.random() < self.transient_rate):
+                return self._rng.choice((502, 503, 504)), None
         return None
 
     def take_drop(self, method: str, path: str, status: int) -> bool:
@@ -110,7 +128,10 @@ class Faults:
                     drop.remaining -= 1
                     self._drops = [d for d in self._drops if d.remaining > 0]
                     return True
-        return False
+            return bool(
+                method != "GET" and self.drop_rate and _matches(self.rate_glob, path)
+                and self._rng.random() < self.drop_rate
+            )
 
     def count_request(self) -> bool:
         """Count one served request; True when this one is the last before the crash."""

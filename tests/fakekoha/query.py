@@ -24,6 +24,8 @@ class QueryError(ValueError):
 @functools.lru_cache(maxsize=262144)
 def fold(text: str) -> str:
     """Collation key: NFD without combining marks, case-folded, đ → d."""
+    if text.isascii():
+        return text.lower()  # nothing to decompose; casefold() is lower() on ASCII
     decomposed = unicodedata.normalize("NFD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return bare.casefold().replace("đ", "d")
@@ -137,6 +139,31 @@ def _values(row: Row, field: str) -> list[Any]:
     return [None]
 
 
+_ORDER_CHECKS: dict[str, Callable[[int], bool]] = {
+    "<": lambda c: c < 0, ">": lambda c: c > 0, "<=": lambda c: c <= 0, ">=": lambda c: c >= 0,
+}
+
+
+def _ordered(key: str, operand: Any) -> Callable[[Any], bool]:
+    """``<``, ``>``, ``<=``, ``>=``; text against text through the operand's key, made once."""
+    checks = _ORDER_CHECKS[key]
+    if operand is None:
+        return lambda v: False
+    if not isinstance(operand, str):
+        return lambda v: v is not None and checks(compare(v, operand))
+    right = _key(operand)
+
+    def test(v: Any) -> bool:
+        if v is None:
+            return False
+        if v.__class__ is str:
+            left = _key(v)
+            return checks((left > right) - (left < right))
+        return checks(compare(v, operand))
+
+    return test
+
+
 def _op(op: str, operand: Any) -> Callable[[Any], bool]:
     key = op.lower().lstrip("-")
     if key in ("=", "ident"):
@@ -144,9 +171,7 @@ def _op(op: str, operand: Any) -> Callable[[Any], bool]:
     if key in ("!=", "<>", "not"):
         return lambda v: v is not None and not equal(v, operand)
     if key in ("<", ">", "<=", ">="):
-        checks = {"<": lambda c: c < 0, ">": lambda c: c > 0,
-                  "<=": lambda c: c <= 0, ">=": lambda c: c >= 0}[key]
-        return lambda v: v is not None and operand is not None and checks(compare(v, operand))
+        return _ordered(key, operand)
     if key in ("like", "not_like"):
         negate = key == "not_like"
         return lambda v: v is not None and like(v, operand) != negate
@@ -170,12 +195,18 @@ def _op(op: str, operand: Any) -> Callable[[Any], bool]:
 
 
 def _any_of(tests: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
+    if len(tests) == 1:
+        return tests[0]
+
     def test(value: Any) -> bool:
         return any(t(value) for t in tests)
     return test
 
 
 def _all_of(tests: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
+    if len(tests) == 1:
+        return tests[0]
+
     def test(value: Any) -> bool:
         return all(t(value) for t in tests)
     return test

@@ -65,7 +65,8 @@ def _derive(item: Doc) -> Doc:
 
 
 def _check(state: State, item: Doc) -> Response | None:
-    """Koha's store errors: duplicate barcode (409), unknown library (400)."""
+    """Koha's store errors: duplicate barcode (409); an unknown library breaks the items
+    table's foreign key, which Koha's item routes do not catch: a bare 500."""
     barcode = item.get("external_id")
     if barcode:
         other = state.item_by_barcode(barcode)
@@ -73,7 +74,8 @@ def _check(state: State, item: Doc) -> Response | None:
             return error(409, "Duplicate barcode.")
     for key in ("home_library_id", "holding_library_id"):
         if item.get(key) is not None and state.get("library", item[key]) is None:
-            return error(400, f"Given {key} does not exist")
+            return error(500, "Something went wrong, check Koha logs for details.",
+                         "internal_server_error")
     return None
 
 

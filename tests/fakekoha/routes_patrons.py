@@ -51,6 +51,16 @@ EMBEDS = frozenset({"extended_attributes", "checkouts_count", "overdues_count",
 PATRON_FIELDS = frozenset({*COLUMNS, *READ_ONLY, "extended_attributes"})
 BODY_KEYS = frozenset({*COLUMNS, *READ_ONLY, *EMBEDS})
 REQUIRED = ("surname", "library_id", "category_id")
+BALANCE = "_account_balance"  # what the patron owes (seeded by tests), never a column
+
+
+def set_balance(state: State, patron_id: int, amount: float) -> None:
+    """Seed what a patron owes (fines, fees), shown by the ``account_balance`` embed."""
+    with state.transaction():
+        patron = state.get("patron", patron_id)
+        if patron is None:
+            raise KeyError(f"unknown patron {patron_id}")
+        state.put("patron", {**patron, BALANCE: amount})
 
 
 def _attributes(state: State, raw: Any) -> list[Doc] | Response:
@@ -119,7 +129,7 @@ def _body(req: Request) -> dict[str, Any] | Response:
 
 
 def render(state: State, patron: Doc, embeds: list[str]) -> Doc:
-    out = {k: v for k, v in patron.items() if k != "extended_attributes"}
+    out = {k: v for k, v in patron.items() if k not in ("extended_attributes", BALANCE)}
     expiry = patron.get("expiry_date")
     out.update(expired=bool(expiry and expiry < today().isoformat()), restricted=False,
                anonymized=False)
@@ -135,7 +145,7 @@ def render(state: State, patron: Doc, embeds: list[str]) -> Doc:
                                         c["patron_id"] == patron["patron_id"] and
                                         c["due_date"] < now)
         elif embed == "account_balance":
-            out["account_balance"] = 0
+            out["account_balance"] = patron.get(BALANCE, 0)
         elif embed == "library":
             out["library"] = state.get("library", patron["library_id"])
         elif embed == "+strings":

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import secrets
 import socket
+import sys
 import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,7 +25,7 @@ from tests.fakekoha import routes_biblios, routes_items, routes_patrons, routes_
 from tests.fakekoha.engine import Engine, RequestRecord
 from tests.fakekoha.faults import Faults
 from tests.fakekoha.routes_auth import AuthSettings, expire_tokens, token_route
-from tests.fakekoha.state import Doc, State
+from tests.fakekoha.state import Doc, State, library
 from tests.fakekoha.web import API, Response
 from tests.support.kohaspec import KohaSpec
 
@@ -64,6 +65,12 @@ class _Server(ThreadingHTTPServer):
         with self._conns_lock:
             self._conns.discard(request)
         super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that vanished (killed, timed out) is normal here; anything else is
+        printed as ``socketserver`` does."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     def kill_connections(self) -> None:
         with self._conns_lock:
@@ -297,6 +304,25 @@ class FakeKoha:
         if isinstance(result, Response):
             raise ValueError(result.body.decode("utf-8"))
         return result
+
+    def add_library(self, library_id: str, name: str) -> None:
+        self.state.put("library", library(library_id, name))
+
+    def remove_code(self, list_name: str, code: str) -> None:
+        """Delete a library (``"library"``), an item type (``"item_type"``) or an
+        authorised value (``"CCODE"``, ``"LOC"`` …), to play a Koha set up otherwise."""
+        if list_name in ("library", "item_type"):
+            assert self.state.delete(list_name, code) is not None, (list_name, code)
+            return
+        found = [av for av in self.state.all("authorised_value")
+                 if av["category_name"] == list_name and av["value"] == code]
+        assert found, (list_name, code)
+        for av in found:
+            self.state.delete("authorised_value", av["authorised_value_id"])
+
+    def set_balance(self, patron_id: int, amount: float) -> None:
+        """Seed what a patron owes (the ``account_balance`` embed of GET /patrons)."""
+        routes_patrons.set_balance(self.state, patron_id, amount)
 
     def seed_checkout(self, patron_id: int, item_id: int, **options: Any) -> Doc:
         """A current checkout, or a returned one with ``checked_in=True``; options:

@@ -56,3 +56,17 @@ def test_seeded_history_is_backdated_and_changes_are_not(fake_koha: FakeKoha) ->
     fake_koha.delete_item(school.items[1])
     assert fake_koha.state.get("item", school.items[1]) is None
     fake_koha.assert_clean()
+
+
+def test_a_request_cut_off_before_its_body_ends_never_reaches_koha(
+        fake_koha: FakeKoha) -> None:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", fake_koha.port), timeout=5) as sock:
+        sock.sendall(b"POST /api/v1/biblios/1/items HTTP/1.1\r\nHost: x\r\n"
+                     b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":")
+        sock.shutdown(socket.SHUT_WR)  # the client process died here
+        assert sock.recv(100) == b""  # closed without an answer, once the fake is done
+    assert fake_koha.requests == []
+    assert fake_koha.items() == []
+    fake_koha.assert_clean()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -114,3 +115,63 @@ def test_new_fake_on_same_file_sees_everything(tmp_path: pytest.TempPathFactory)
         listed = requests.get(f"{second.api_url}/biblios/{biblio_id}/items",
                               headers=headers, timeout=5)
         assert [i["external_id"] for i in listed.json()] == ["BV1"]
+
+
+def test_unknown_library_on_an_item_is_a_bare_500_like_koha(fake_koha: FakeKoha,
+                                                            api: requests.Session) -> None:
+    biblio_id = fake_koha.add_biblio_marc(make_record("Thư viện lạ"))
+    url = f"{fake_koha.api_url}/biblios/{biblio_id}/items"
+    answer = api.post(url, json=item_body("TL1", home_library_id="XYZ",
+                                          holding_library_id="XYZ"), timeout=5)
+    assert answer.status_code == 500
+    assert answer.json() == {"error": "Something went wrong, check Koha logs for details.",
+                             "error_code": "internal_server_error"}
+    assert fake_koha.items() == []
+    fake_koha.assert_clean()  # the spec allows this answer
+    assert api.post(url, json=item_body("TL1"), timeout=5).status_code == 201
+
+
+def test_random_rates_are_seeded_and_marked_in_the_log(tmp_path: pytest.TempPathFactory
+                                                        ) -> None:
+    runs = iter(range(10))
+
+    def run(seed: int) -> list[tuple[int | None, str | None]]:
+        path = tmp_path / f"rates-{next(runs)}.sqlite"  # type: ignore[operator]
+        with FakeKoha(path, seed=seed) as fake:
+            biblio_id = fake.add_biblio_marc(make_record("Tỉ lệ lỗi"))
+            headers = {"Authorization": f"Bearer {token(fake)}"}
+            fake.clear_requests()
+            fake.faults.set_rates(transient=0.2, drop_after_commit=0.2)
+            url = f"{fake.api_url}/biblios/{biblio_id}/items"
+            for n in range(60):
+                with contextlib.suppress(requests.ConnectionError):
+                    requests.post(url, json=item_body(f"R{n}"), headers=headers, timeout=5)
+            log = [(r.status, r.fault) for r in fake.requests]
+            stored = {i["external_id"] for i in fake.items()}
+        faulted = [s for s, f in log if f == "burst"]
+        assert faulted and set(faulted) <= {502, 503, 504}
+        dropped = [s for s, f in log if f == "dropped"]
+        assert dropped and set(dropped) == {None}
+        assert len(stored) == sum(1 for s, f in log if s == 201 or f == "dropped")
+        return log
+
+    first = run(3)
+    assert first == run(3) and first != run(4)
+
+
+def test_a_request_cut_short_by_its_client_is_not_handled(fake_koha: FakeKoha) -> None:
+    """A client killed mid-send: Koha's web server never sees a request, nor does the fake."""
+    import socket
+
+    biblio_id = fake_koha.add_biblio_marc(make_record("Bị cắt giữa chừng"))
+    body = b'{"external_id": "CUT1", "home_library_id": "MAU"}'
+    head = (f"POST /api/v1/biblios/{biblio_id}/items HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {token(fake_koha)}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    fake_koha.clear_requests()
+    with socket.create_connection(("127.0.0.1", fake_koha.port), timeout=5) as sock:
+        sock.sendall(head + body[:10])
+        sock.shutdown(socket.SHUT_WR)
+        assert sock.recv(100) == b""  # closed without an answer
+    assert fake_koha.requests == [] and fake_koha.items() == []
+    fake_koha.assert_clean()

@@ -139,7 +139,10 @@ def listing(req: Request, base: list[dict[str, Any]], fields: frozenset[str],
                 preds.append(match_filter(name, value, "exact"))
             else:
                 preds.append(match_filter(name, value, mode))
-    rows = [r for r in base if all(p(r) for p in preds)] if preds else list(base)
+    if len(preds) == 1:
+        rows = [r for r in base if preds[0](r)]
+    else:
+        rows = [r for r in base if all(p(r) for p in preds)] if preds else list(base)
     order = ",".join(req.query.get("_order_by", [])).split(",")
     rows = order_rows(rows, order)
     if memo is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ import responses
 from click.testing import CliRunner
 
 from cli.main import cli
-from koha_bridge.config import Config, KohaConfig
+from koha_bridge.config import DEFAULT_CATEGORIES, Config, KohaConfig
 from koha_bridge.koha.api import KohaApi
 from koha_bridge.koha.auth import BasicAuth, OAuth2ClientCredentials
 from koha_bridge.koha.check import Finding, check_koha
@@ -28,6 +29,8 @@ ROUTES: dict[str, dict[str, Any]] = {
     "/item_types": {"get": {}},
 }
 ALL_TYPES = [{"item_type_id": c} for c in ("SGK", "SNV", "STK", "STN", "BTC", "TL")]
+ALL_CCODES = [{"authorised_value_id": n, "category_name": "CCODE", "value": c}
+              for n, c in enumerate(("SGK", "NV", "TK", "TN", "BTC", "TL"), 1)]
 
 
 @pytest.fixture
@@ -37,7 +40,8 @@ def mock() -> Iterator[Any]:
 
 
 def koha(mock: Any, *, spec: Any = None, types: list[dict[str, str]] | None = None,
-         library_status: int = 200, token_status: int = 200) -> None:
+         library_status: int = 200, token_status: int = 200,
+         ccodes: list[dict[str, Any]] | None = None) -> None:
     mock.add("GET", API + "/", json=spec if spec is not None else
              {"swagger": "2.0", "info": {"version": "1"}, "paths": ROUTES})
     if token_status == 200:
@@ -48,10 +52,14 @@ def koha(mock: Any, *, spec: Any = None, types: list[dict[str, str]] | None = No
                  json={"error": "Unimplemented grant type"})
     if library_status == 200:
         mock.add("GET", API + "/libraries/MAU", json={"library_id": "MAU", "name": "THCS Mẫu"})
+        mock.add("GET", API + "/libraries", json=[{"library_id": "MAU", "name": "THCS Mẫu"}])
     else:
         mock.add("GET", API + "/libraries/MAU", status=library_status,
                  json={"error": "Library not found", "error_code": "not_found"})
+        mock.add("GET", API + "/libraries", json=[{"library_id": "LQD", "name": "THCS LQĐ"}])
     mock.add("GET", API + "/item_types", json=ALL_TYPES if types is None else types)
+    mock.add("GET", API + "/authorised_value_categories/CCODE/authorised_values",
+             json=ALL_CCODES if ccodes is None else ccodes)
     mock.add("GET", API + "/patron_categories",
              json=[{"patron_category_id": "HS"}, {"patron_category_id": "GV"}])
 
@@ -72,21 +80,44 @@ def test_all_fine(mock: Any) -> None:
     assert problems(findings) == []
     subjects = [f.subject for f in findings]
     assert subjects == ["Kết nối", "Phiên bản API", "Đăng nhập", "Thư viện", "Kiểu tài liệu",
-                        "Loại bạn đọc"]
+                        "Bộ sưu tập", "Loại bạn đọc"]
     assert "Phiên bản API của Koha: 1" in findings[1].message
 
 
 def test_missing_item_type(mock: Any) -> None:
     koha(mock, types=[t for t in ALL_TYPES if t["item_type_id"] != "STK"])
     (problem,) = problems(run())
-    assert problem.fix == "Tạo loại tài liệu STK trong Koha: Quản trị › Kiểu tài liệu"
-    assert "Sách tham khảo" in problem.message
+    assert problem.message == (
+        "Koha không có kiểu tài liệu mã STK (dùng ở [categories.TK] item_type)")
+    assert problem.fix == ("Sửa [categories.TK] item_type trong tệp cấu hình (Koha có: BTC, "
+                           "SGK, SNV, STN, TL), hoặc tạo kiểu tài liệu STK trong Koha "
+                           "(Quản trị › Kiểu tài liệu)")
+
+
+def test_missing_collection_and_location(mock: Any) -> None:
+    """The same codes as the push preflight: a category's collection and location."""
+    koha(mock, ccodes=[c for c in ALL_CCODES if c["value"] != "TN"])
+    mock.add("GET", API + "/authorised_value_categories/LOC/authorised_values",
+             json=[{"authorised_value_id": 9, "category_name": "LOC", "value": "KHOMO"}])
+    config = Config(categories=tuple(
+        replace(c, location="KHOTN" if c.code == "TN" else "KHOMO") for c in DEFAULT_CATEGORIES))
+    client = KohaClient(BASE, OAuth2ClientCredentials("id", "s"), sleep=lambda s: None)
+    found = problems(check_koha(config, KohaApi(client)))
+    assert [(f.subject, f.message) for f in found] == [
+        ("Bộ sưu tập", "Koha không có bộ sưu tập (CCODE) mã TN (dùng ở [categories.TN] "
+                       "collection)"),
+        ("Vị trí kho", "Koha không có vị trí kho (LOC) mã KHOTN (dùng ở [categories.TN] "
+                       "location)"),
+    ]
+    assert found[1].fix.startswith("Sửa [categories.TN] location trong tệp cấu hình")
 
 
 def test_missing_library(mock: Any) -> None:
     koha(mock, library_status=404)
     (problem,) = problems(run())
-    assert "Tạo thư viện MAU trong Koha: Quản trị › Thư viện" in problem.fix
+    assert problem.message == "Koha không có thư viện mã MAU (dùng ở [school] library_id)"
+    assert problem.fix == ("Sửa [school] library_id trong tệp cấu hình (Koha có: LQD), hoặc "
+                           "tạo thư viện MAU trong Koha (Quản trị › Thư viện)")
 
 
 def test_missing_patron_category(mock: Any) -> None:
@@ -176,14 +207,15 @@ def test_cli_ok(mock: Any, env: dict[str, str]) -> None:
     result = CliRunner().invoke(cli, ["koha", "check"], env=env)
     assert result.exit_code == 0, result.output
     assert "Koha sẵn sàng" in result.stdout
-    assert "✓ Thư viện: Có thư viện MAU" in result.stdout
+    assert "✓ Thư viện: Koha có đủ: MAU (THCS Mẫu)" in result.stdout
 
 
 def test_cli_problems_exit_4(mock: Any, env: dict[str, str]) -> None:
     koha(mock, types=[])
     result = CliRunner().invoke(cli, ["koha", "check"], env=env)
     assert result.exit_code == 4
-    assert "Cách sửa: Tạo loại tài liệu STK trong Koha" in result.stderr
+    assert "✗ Kiểu tài liệu: Koha không có kiểu tài liệu mã STK" in result.stderr
+    assert "Cách sửa: Sửa [categories.TK] item_type trong tệp cấu hình" in result.stderr
 
 
 def test_cli_without_url_is_a_config_error(env: dict[str, str]) -> None:

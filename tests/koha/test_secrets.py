@@ -160,6 +160,11 @@ class FakeKoha(BaseHTTPRequestHandler):
             return self._send(401, {"error": "Authentication failure.", "sent": auth})
         if self.path.startswith("/api/v1/libraries/MAU"):
             return self._send(200, {"library_id": "MAU", "name": "Trường THCS Mẫu"})
+        if self.path.startswith("/api/v1/libraries?"):
+            return self._send(200, [{"library_id": "MAU", "name": "Trường THCS Mẫu"}])
+        if self.path.startswith("/api/v1/authorised_value_categories/CCODE/"):
+            codes = ["SGK", "NV", "TK", "TN", "BTC", "TL"]
+            return self._send(200, [{"category_name": "CCODE", "value": c} for c in codes])
         if self.path.startswith("/api/v1/item_types"):
             codes = ["SGK", "SNV", "STK", "STN", "BTC", "TL"]
             return self._send(200, [{"item_type_id": c} for c in codes])

@@ -177,6 +177,10 @@ def _answer(spec: KohaSpec, request: requests.PreparedRequest) -> tuple[int, dic
         ("GET", "/libraries"): lambda: page_of([LIBRARY]),
         ("GET", "/libraries/{library_id}"): lambda: (200, JSON, json.dumps(LIBRARY).encode()),
         ("GET", "/item_types"): lambda: page_of([{"item_type_id": "STK"}]),
+        ("GET", "/authorised_value_categories/{authorised_value_category_name}"
+                "/authorised_values"): lambda: page_of([
+            {"authorised_value_id": 4, "category_name": "CCODE", "value": "TK",
+             "description": "Sách tham khảo"}]),
         ("GET", "/patron_categories"): lambda: page_of(
             [{"patron_category_id": "HS", "name": "Học sinh"}]),
         ("GET", "/biblios/{biblio_id}"): lambda: (
@@ -226,6 +230,7 @@ CALLS: dict[str, Callable[[KohaApi], Any]] = {
     "library": lambda api: api.library("MAU"),
     "item_types": lambda api: api.item_types(),
     "patron_categories": lambda api: api.patron_categories(),
+    "authorised_values": lambda api: api.authorised_values("CCODE"),
     "get_biblio_marcxml": lambda api: api.get_biblio_marcxml(12),
     "list_biblios": lambda api: list(api.list_biblios({"title": {"-like": "Toán%"}})),
     "add_biblio": lambda api: (

@@ -141,3 +141,16 @@ def test_biblio_rows_lost_from_the_store_are_read_again(
     assert report.resource("biblios").rows == len(school.biblios)
     assert sent <= 13 + -(-len(school.biblios) // config.koha.per_page)
     assert snapshot(store) == _fresh(fake_koha, client, config, tmp_path / "fresh.sqlite")
+
+
+def test_busy_koha_answers_are_retried_within_the_clients_policy(
+        fake_koha: FakeKoha, school: School, client: KohaClient, store: Store,
+        config: Config, tmp_path: Path) -> None:
+    fake_koha.faults.fail_next(2, 503, path="/api/v1/items")
+    fake_koha.faults.fail_next(1, 502, path="/api/v1/checkouts")
+    fake_koha.faults.rate_limit_next(1, retry_after=0, path="/api/v1/biblios")
+    report = pull(client, store, config)
+    statuses = [r.status for r in fake_koha.requests]
+    assert statuses.count(503) == 2 and statuses.count(502) == 1 and 429 in statuses
+    assert all(r.settled for r in report.resources)
+    assert snapshot(store) == _fresh(fake_koha, client, config, tmp_path / "fresh.sqlite")

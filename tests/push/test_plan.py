@@ -94,7 +94,8 @@ def test_barcode_or_accession_in_koha_stops_only_that_copy(
     assert _results(plan) == {"TV00010": None, "TV00011": Result.CONFLICT,
                               "TV00012": Result.CONFLICT, "TV00013": None}
     reasons = [c.reason for c in plan.copies if c.result is Result.CONFLICT]
-    assert reasons[0].startswith("Mã vạch TV00011 đã có trong Koha (biểu ghi 1")
+    assert reasons[0].startswith("Mã vạch TV00011 đã có trong Koha với số ĐKCB khác (trống) "
+                                 "(biểu ghi 1")
     assert reasons[1].startswith("Số ĐKCB TK.00012 đã có trong Koha (mã vạch OLD-1")
     outcome = Pusher(memory_koha, journal).run(plan)
     assert outcome.count(Result.CREATED) == 2 and outcome.count(Result.CONFLICT) == 2

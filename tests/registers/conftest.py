@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,11 +12,14 @@ import pytest
 
 from classification.labels.fonts import register_fonts
 from koha_bridge.config import Config
+from koha_bridge.pull import pull
 from koha_bridge.registers.build import Built, build_all, school_year
 from koha_bridge.reports.layout import load_layout
 from koha_bridge.reports.pdf_writer import PdfFonts
 from koha_bridge.store import Store
-from tests.registers import dataset
+from tests.fakekoha.server import FakeKoha, default_openapi_dir, load_spec
+from tests.pull.conftest import client_for, make_config
+from tests.registers import dataset, fake_school
 
 TODAY = date(2026, 6, 15)
 LAYOUTS = Path(__file__).resolve().parents[2] / "koha_bridge" / "registers" / "data"
@@ -26,11 +30,35 @@ def fonts() -> PdfFonts:
     return PdfFonts(registered.regular, registered.bold)
 
 
-@pytest.fixture(scope="module")
-def school_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    store = Store(tmp_path_factory.mktemp("school") / "store.sqlite")
-    dataset.fill(store)
+def pulled_store(path: Path, folder: Path) -> Store:
+    """A fresh store filled only by ``pull`` from a fake Koha holding the dataset."""
+    fake = FakeKoha(folder / "fakekoha.sqlite", spec=load_spec(default_openapi_dir()),
+                    strict=True)
+    try:
+        fake_school.seed(fake)
+        config = make_config(per_page=7)
+        store = Store(path)
+        with client_for(fake, config) as client:
+            pull(client, store, config)
+    finally:
+        fake.stop()
+    problems = fake.response_violations + fake.errors + fake.request_violations
+    assert not problems, problems
     return store
+
+
+@pytest.fixture(scope="module", params=["direct", "pulled"])
+def school_store(request: pytest.FixtureRequest,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The known school: written straight into the mirror, or pulled from the fake Koha."""
+    folder = tmp_path_factory.mktemp(request.param)
+    if request.param == "direct":
+        store = Store(folder / "store.sqlite")
+        dataset.fill(store)
+    else:
+        store = pulled_store(folder / "store.sqlite", folder)
+    with store:
+        yield store
 
 
 def build(store: Store, out: Path, year: str) -> dict[str, Built]:

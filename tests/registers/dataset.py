@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from koha_bridge.pull.age import CORE
 from koha_bridge.store import Store
 from marc.itemnote import DeliveryNote, format_delivery_note
 
 PULLED_AT = "2026-06-01T08:00:00+07:00"
+ITEM_TYPES = {"SGK": "SGK", "TK": "STK", "TN": "STN", "NV": "SNV"}
 LIBRARY = "MAU"
 
 BIBLIOS = {
@@ -49,6 +51,7 @@ class Item:
     lost: date | None = None
     last_seen: date | None = date(2026, 3, 1)
     on_loan: bool = False
+    damaged: bool = False
     library: str = LIBRARY
 
     @property
@@ -93,6 +96,7 @@ def _items() -> list[Item]:
         "TK.00004": dict(last_seen=date(2024, 1, 1)),
         "TN.00007": dict(last_seen=None),
         "TN.00006": dict(on_loan=True),
+        "TK.00009": dict(damaged=True),
     }
     out = []
     for item in items:
@@ -160,14 +164,14 @@ def fill(store: Store) -> dict[str, int]:
                 " holding_library_id, item_type_id, collection_code, external_id,"
                 " inventory_number, acquisition_date, acquisition_source, internal_notes,"
                 " purchase_price, withdrawn, withdrawn_date, lost_status, lost_date,"
-                " last_seen_date, checked_out_date, timestamp, pulled_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (item_id, item.biblio, item.library, item.library, "S" + item.category,
+                " damaged_status, last_seen_date, checked_out_date, timestamp, pulled_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (item_id, item.biblio, item.library, item.library, ITEM_TYPES[item.category],
                  item.category, f"{item.library}-{item.accession}", item.accession,
                  iso(item.acquired), item.source or None,
                  format_delivery_note(item.note) if item.note else None, item.price,
                  item.withdrawn_code if item.withdrawn else 0, iso(item.withdrawn),
-                 1 if item.lost else 0, iso(item.lost), iso(item.last_seen),
+                 1 if item.lost else 0, iso(item.lost), int(item.damaged), iso(item.last_seen),
                  "2026-05-04" if item.on_loan else None, "2026-05-04T10:00:00+07:00",
                  PULLED_AT))
             if item.library == LIBRARY:
@@ -184,4 +188,7 @@ def fill(store: Store) -> dict[str, int]:
                 " checkout_date, due_date, checkin_date, pulled_at) VALUES (?,?,?,?,?,?,?,?)",
                 (checkout_id, patron, ids[accession], LIBRARY, iso(out), iso(due), iso(back),
                  PULLED_AT))
+        for name in CORE:  # as a finished pull of MAU leaves it
+            conn.execute("INSERT INTO pull_state (resource, last_full_at, last_pull_at, rows)"
+                         " VALUES (?, ?, ?, 0)", (f"{name}@{LIBRARY}", PULLED_AT, PULLED_AT))
     return ids

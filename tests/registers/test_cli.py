@@ -28,7 +28,8 @@ def test_registers_build_offline(store_path: Path, tmp_path: Path,
                                       "--school-year", "2025-2026", "--out", str(out)],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "Dữ liệu Koha kéo về lúc 08:00 01/06/2026" in result.output
+    assert "Dữ liệu lấy từ Koha lúc" in result.output and "/06/2026" in result.output
+    assert "không cần kết nối Koha" in result.output
     names = sorted(p.name for p in out.iterdir())
     assert len(names) == 12 and "ca-biet-2025-2026.pdf" in names
     assert not [n for n in names if n.endswith(".part")]

@@ -183,6 +183,7 @@ def test_inventory_from_last_seen_dates(registers: dict[str, Built]) -> None:
     assert total["expected"] == len(shelf) and total["found_copies"] == len(found)
     assert total["missing_copies"] == len(missing) == 2
     assert total["book_copies"] == sum(ex.held(i, on) for i in ex.MINE)
+    assert total["damaged"] == sum(i.damaged for i in ex.MINE if ex.held(i, on)) == 1
     listed = Sheet(path, "Danh sách thiếu", "kiem-ke", "missing").rows()
     assert [r["accession"] for r in listed if r["accession"]] == missing
 

@@ -67,3 +67,24 @@ def test_lock_is_released_after_the_job(tmp_path: Path) -> None:
         pass
     assert lock_path(store).read_text() == ""
     assert oct(lock_path(store).stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_holder_that_has_not_written_itself_yet_is_still_named(tmp_path: Path) -> None:
+    """Two jobs started at the same moment: the loser may look before the winner wrote."""
+    import fcntl
+    import json
+    import threading
+
+    store = tmp_path / "kb.sqlite"
+    handle = os.open(lock_path(store), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        info = {"pid": 4242, "host": "may-a", "job": "patrons", "started": "08:00"}
+        writer = threading.Timer(0.05, os.pwrite, (handle, json.dumps(info).encode(), 0))
+        writer.start()
+        with pytest.raises(StoreBusyError) as busy, store_lock(store, "push"):
+            pass
+        writer.join()
+        assert "tiến trình 4242 trên máy may-a (đồng bộ bạn đọc" in str(busy.value)
+    finally:
+        os.close(handle)

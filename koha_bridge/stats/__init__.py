@@ -1,0 +1,1 @@
+"""Statistics of a school year computed from the store's mirror of Koha."""

@@ -1,0 +1,3 @@
+from tests.stats.conftest import known, store
+
+__all__ = ["known", "store"]
