@@ -8,12 +8,13 @@ Unicode with pymarc's MARC-8 tables; every record returned has leader/09 = ``a``
 
 from __future__ import annotations
 
+import io
 import logging
 import mmap
 import re
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -139,7 +140,7 @@ def _quiet_pymarc() -> Iterator[None]:
 def _chunks(data: bytes | mmap.mmap) -> Iterator[tuple[int, bytes, str | None]]:
     """(offset, bytes, problem or None) for each record: by its length, else to its terminator."""
     size = len(data)
-    offset = 0
+    offset = 3 if data[:3] == b"\xef\xbb\xbf" else 0  # a UTF-8 byte order mark
     while offset < size:
         if data[offset:offset + 1] in (b"\n", b"\r", b"\x1a"):  # line ends, DOS end of file
             offset += 1
@@ -197,10 +198,15 @@ def _parse(chunk: bytes, report: MarcReadReport) -> tuple[Record | None, str | N
             pass
     if coding not in (b"a", b" ") and not utf8:
         return None, f"mã hoá ký tự không được hỗ trợ (leader/09 = {coding.decode('latin-1')!r})"
+    complaints = io.StringIO()  # pymarc's MARC-8 tables say on stderr what they blanked out
     try:
-        record = Record(chunk, to_unicode=True, force_utf8=utf8, utf8_handling="strict")
+        with redirect_stderr(complaints):
+            record = Record(chunk, to_unicode=True, force_utf8=utf8, utf8_handling="strict")
     except Exception as exc:  # pymarc raises anything; each becomes a reason
         return None, _reason(exc)
+    if complaints.getvalue():
+        first = complaints.getvalue().splitlines()[0]
+        return None, f"có ký tự MARC-8 không chuyển được sang Unicode ({first})"
     problem = _bad_indicators(chunk)
     if problem is not None:
         return None, problem

@@ -141,3 +141,15 @@ def test_a_broken_first_record_does_not_hide_the_file(tmp_path: Path) -> None:
     junk.write_bytes(b"hello, not MARC at all\n")
     with pytest.raises(FatalInputError, match="không phải tệp MARC"):
         list(read_records(junk))
+
+
+def test_marc8_bytes_no_table_maps_are_reported_not_blanked(capfd: pytest.CaptureFixture[str]
+                                                            ) -> None:
+    report = MarcReadReport()
+    records = list(read_records(MARC / "marc8-bad-byte.mrc", report=report))
+    assert [r["001"].data for r in records] == ["M8-1"]  # the byte order mark is no record
+    [skipped] = report.skipped
+    assert (skipped.number, skipped.offset) == (1, 3)
+    assert "MARC-8 không chuyển được" in skipped.reason and "0xff" in skipped.reason
+    assert report.marc8 == 1
+    assert capfd.readouterr().err == ""  # pymarc's complaint is in the report, not on stderr
