@@ -153,3 +153,30 @@ def test_marc8_bytes_no_table_maps_are_reported_not_blanked(capfd: pytest.Captur
     assert "MARC-8 không chuyển được" in skipped.reason and "0xff" in skipped.reason
     assert report.marc8 == 1
     assert capfd.readouterr().err == ""  # pymarc's complaint is in the report, not on stderr
+
+
+PYMARC = Path(__file__).resolve().parents[1] / "data" / "pymarc"
+
+
+def test_pymarc_test_files_are_read_or_reported(tmp_path: Path) -> None:
+    report = MarcReadReport()
+    [record] = read_records(PYMARC / "utf8.xml", report=report)
+    assert record["505"]["t"] == "Préludes" and record.leader[9] == "a"
+    assert report.read == 1 and report.skipped == []
+    report = MarcReadReport()
+    assert list(read_records(PYMARC / "bad_tag.xml", report=report)) == []
+    [skipped] = report.skipped
+    assert (skipped.number, skipped.line) == (1, 2) and "leader" in skipped.reason
+    with pytest.raises(FatalInputError, match=r"bad_tag\.xml: bản ghi số 1 \(dòng 2\)"):
+        list(read_records(PYMARC / "bad_tag.xml", strict=True))
+    mended = tmp_path / "tag42.xml"  # with a whole leader: pymarc reads the tag "42" as 042
+    mended.write_text((PYMARC / "bad_tag.xml").read_text(encoding="utf-8").replace(
+        "      Z   22 4500", "00000nam a2200000 a 4500"), encoding="utf-8")
+    [record] = read_records(mended)
+    assert record["042"]["a"] == "dc" and record["245"]["a"] == "The Untamed"
+    lettered = tmp_path / "tag4x.xml"  # a tag that is no tag at all is refused
+    lettered.write_text(mended.read_text(encoding="utf-8").replace('tag="42"', 'tag="4 2"'),
+                        encoding="utf-8")
+    report = MarcReadReport()
+    assert list(read_records(lettered, report=report)) == []
+    assert report.skipped[0].reason == "nhãn trường không hợp lệ: '4 2'"
