@@ -16,7 +16,7 @@ from pymarc import Record
 from marc.errors import FatalInputError
 from marc.io import MarcReadReport, read_records, write_marcxml, write_mrc
 from tests.conftest import FIXTURES, require_tool
-from tests.fixtures.make_marc_fixtures import MARC8_TITLES, broken_records, good
+from tests.fixtures.make_marc_fixtures import MARC8_TITLES, broken_records, good, iso2709
 
 MARC = FIXTURES / "marc"
 SLIM = "{http://www.loc.gov/MARC21/slim}"
@@ -180,3 +180,17 @@ def test_pymarc_test_files_are_read_or_reported(tmp_path: Path) -> None:
     report = MarcReadReport()
     assert list(read_records(lettered, report=report)) == []
     assert report.skipped[0].reason == "nhãn trường không hợp lệ: '4 2'"
+
+
+def test_non_ascii_subfield_code_is_reported_and_pymarc_stays_quiet(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, recwarn: pytest.WarningsRecorder
+) -> None:
+    path = tmp_path / "code.mrc"
+    path.write_bytes(iso2709("00000nam a2200000 a 4500", [
+        ("001", b"BAD-CODE"), ("245", b"10\x1f\xc3\xa9T\xc3\xaan s\xc3\xa1ch")]) + good(2))
+    report = MarcReadReport()
+    assert [r["001"].data for r in read_records(path, report=report)] == ["GOOD-2"]
+    assert report.skipped[0].reason == "mã trường con không phải ký tự ASCII"
+    list(read_records(MARC / "broken.mrc"))
+    assert not [r for r in caplog.records if r.name.startswith("pymarc")]
+    assert len(recwarn) == 0  # nothing repaired silently behind the report
