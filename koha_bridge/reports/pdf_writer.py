@@ -19,6 +19,7 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
@@ -251,7 +252,7 @@ class PagedTable(Flowable):
         canv.setFillColor(colors.black)
         text.close()
         canv.setLineWidth(0.4)
-        canv.lines(rules)
+        _stroke(canv, rules)
 
     @staticmethod
     def _cell(text: _PageText, lines: Sequence[str], x0: float, x1: float, top: float,
@@ -261,6 +262,20 @@ class PagedTable(Flowable):
             if line:
                 x = x1 - PAD - text.width(line, font) if right else x0 + PAD
                 text.show(x, baseline - k * LEADING, font, line)
+
+
+def _stroke(canv: Any, rules: Sequence[tuple[float, float, float, float]]) -> None:
+    """``canv.lines(rules)``, formatting each distinct coordinate once: a page's rules
+    repeat the same few column edges and row levels hundreds of times."""
+    text: dict[float, str] = {}
+    code = ["n"]
+    for x1, y1, x2, y2 in rules:
+        for value in (x1, y1, x2, y2):
+            if value not in text:
+                text[value] = fp_str(value)
+        code.append(f"{text[x1]} {text[y1]} m {text[x2]} {text[y2]} l")
+    code.append("S")
+    canv._code.extend(code)
 
 
 class _Measure:
