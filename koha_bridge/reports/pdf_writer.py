@@ -22,7 +22,6 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen import canvas
 from reportlab.platypus import (
@@ -284,6 +283,7 @@ class _Measure:
     def __init__(self, columns: Sequence[Column], widths: Sequence[float], fonts: PdfFonts):
         self.columns, self.widths, self.fonts = columns, widths, fonts
         self.cache: dict[tuple[str, float, str, bool], tuple[str, ...]] = {}
+        self.text_widths: dict[tuple[str, str], float] = {}
 
     def lines(self, text: str, width: float, font: str, wrap: bool = True) -> tuple[str, ...]:
         """``text`` wrapped to ``width`` (cached: registers repeat titles and dates)."""
@@ -297,11 +297,39 @@ class _Measure:
         room = width - 2 * PAD
         parts: list[str] = []
         for piece in text.split("\n"):
-            if not wrap or stringWidth(piece, font, FONT_SIZE) <= room:
+            if not wrap or self.width(piece, font) <= room:
                 parts.append(piece)
             else:
-                parts += simpleSplit(piece, font, FONT_SIZE, room) or [""]
+                parts += self._split(piece, font, room) or [""]
         return tuple(parts)
+
+    def width(self, text: str, font: str) -> float:
+        """``stringWidth`` at ``FONT_SIZE``, cached: titles share most of their words."""
+        key = (text, font)
+        width = self.text_widths.get(key)
+        if width is None:
+            width = self.text_widths[key] = stringWidth(text, font, FONT_SIZE)
+        return width
+
+    def _split(self, piece: str, font: str, room: float) -> list[str]:
+        """reportlab's ``simpleSplit`` (same lines, same arithmetic) over cached widths."""
+        if not room:
+            return [piece]
+        lines: list[str] = []
+        words: list[str] = []
+        space = self.width(" ", font)
+        used = -space
+        for word in piece.split():
+            width = self.width(word, font)
+            if used + space + width <= room or not words:
+                words.append(word)
+                used = used + space + width
+            else:
+                lines.append(" ".join(words))
+                words, used = [word], width
+        if words:
+            lines.append(" ".join(words))
+        return lines
 
     def row(self, values: Row, kind: str) -> _Line:
         font = self.fonts.bold if kind == "total" else self.fonts.regular
