@@ -91,12 +91,14 @@ def write(report: Report, out_dir: Path, stem: str, fonts: PdfFonts) -> tuple[Pa
     return xlsx, pdf
 
 
-#: What the worker writes (register key → formats); this process writes the rest. Chosen
-#: so that the two processes take about the same CPU on the benchmark's school: the
-#: individual register's PDF is the largest single job, so it stays here with the small
-#: registers, and the worker takes the general register and the loan register whole.
+#: What the worker writes (register key → formats); this process, which also read the
+#: holdings, writes the rest. Chosen so that the two take about the same CPU on the
+#: benchmark's school: here the individual and general registers' PDFs (the largest
+#: jobs) and the small registers; there their workbooks, the loan register and the
+#: textbook register.
 WORKER_JOBS: dict[str, tuple[str, ...]] = {
-    individual.NAME: ("xlsx",), general.NAME: ("xlsx", "pdf"), loans.NAME: ("xlsx",),
+    individual.NAME: ("xlsx",), general.NAME: ("xlsx",), loans.NAME: ("xlsx", "pdf"),
+    textbooks.NAME: ("xlsx", "pdf"),
 }
 
 Jobs = dict[str, tuple[str, ...]]  # register key → the formats to write ("xlsx", "pdf")
