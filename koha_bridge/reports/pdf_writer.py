@@ -284,6 +284,10 @@ class _Measure:
         self.columns, self.widths, self.fonts = columns, widths, fonts
         self.cache: dict[tuple[str, float, str, bool], tuple[str, ...]] = {}
         self.text_widths: dict[tuple[str, str], float] = {}
+        # per font: each column with its width, whether it wraps, and its cell cache
+        self.plan: dict[str, list[tuple[Column, float, bool, dict[str, tuple[str, ...]]]]] = {
+            font: [(c, w, c.kind == "text", {}) for c, w in zip(columns, widths, strict=True)]
+            for font in (fonts.regular, fonts.bold)}
 
     def lines(self, text: str, width: float, font: str, wrap: bool = True) -> tuple[str, ...]:
         """``text`` wrapped to ``width`` (cached: registers repeat titles and dates)."""
@@ -333,10 +337,17 @@ class _Measure:
 
     def row(self, values: Row, kind: str) -> _Line:
         font = self.fonts.bold if kind == "total" else self.fonts.regular
-        cells, most = [], 1
-        for column, width in zip(self.columns, self.widths, strict=True):
-            text = as_text(values.get(column.key), column)
-            lines = self.lines(text, width, font, wrap=column.kind == "text") if text else ()
+        cells: list[tuple[str, ...]] = []
+        most = 1
+        for column, width, wrap, cache in self.plan[font]:
+            value = values.get(column.key)
+            if value is None or value == "":
+                cells.append(())
+                continue
+            text = value if type(value) is str else as_text(value, column)
+            lines = cache.get(text)
+            if lines is None:
+                lines = cache[text] = self.lines(text, width, font, wrap) if text else ()
             most = max(most, len(lines))
             cells.append(lines)
         return _Line(tuple(cells), most * LEADING + 2 * PAD, kind)
