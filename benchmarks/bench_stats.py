@@ -101,8 +101,8 @@ def make_store(path: Path, schools: int, items: int, checkouts: int, patrons: in
         "INSERT INTO koha_checkouts (checkout_id, patron_id, item_id, library_id,"
         " checkout_date, due_date, checkin_date, pulled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         checkout_rows())
-    conn.execute("INSERT INTO pull_state VALUES ('items', NULL, ?, ?, ?)",
-                 (pulled, pulled, items))
+    conn.execute("INSERT INTO pull_state (resource, high_water, last_full_at, last_pull_at, rows)"
+                 " VALUES ('items', NULL, ?, ?, ?)", (pulled, pulled, items))
     conn.commit()
     conn.execute("ANALYZE")
     conn.close()

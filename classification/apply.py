@@ -20,7 +20,7 @@ from classification.callnumber import call_number, check_parts, publication_year
 from classification.classnumber import Hints, proposer_for
 from classification.recordscan import scan_record
 from classification.tables import CONFIDENCE_ORDER, confidence_rank, load_tables
-from marc.build import class_field, set_item_subfields
+from marc.build import audience_field, class_field, index_term_field, set_item_subfields
 from marc.errors import ConfigError
 from marc.model import ClassNumber
 from marc.settings import Settings
@@ -40,6 +40,9 @@ class Classified:
     needs_review: bool
     author_mark: str | None
     call_number: str | None
+    subject: str | None = None  # the list's subject, else the one the title names
+    runner_up: ClassNumber | None = None  # the best other number (review rows only)
+    found: str = ""  # what the title says (kind · subject · grade · series), Vietnamese
 
 
 def record_id(record: Record) -> str:
@@ -91,8 +94,17 @@ class Classifier:
     def _classify(self, record: Record, rid: str, hints: Hints | None) -> Classified:
         scan = scan_record(record)
         merged = scan.completed(hints)
-        proposal = self.proposer.propose_scanned(scan, merged)
+        school = self.proposer.school_title(scan, merged)
+        proposal, other = self.proposer.propose_with_runner_up(scan, merged, school)
         ok = self.accepted(proposal)
+        grade, subject = merged.grade, merged.subject
+        if school.is_school_book:  # into the record, where the list said nothing
+            if grade is None and school.grade_text is not None:
+                grade = school.grade_text
+                record.add_ordered_field(audience_field(grade))
+            if subject is None and school.subject is not None:
+                subject = school.subject
+                record.add_ordered_field(index_term_field(subject))
         mark = self.mark(record)
         number: str | None = None
         if ok and proposal is not None:
@@ -103,11 +115,14 @@ class Classifier:
             record_id=rid,  # writing never touches 001 either
             title=_title_text(scan.title_parts),  # writing never touches 245
             author=heading[1] if heading else "",
-            grade=merged.grade,
+            grade=grade,
             proposal=proposal,
             needs_review=not ok,
             author_mark=mark,
             call_number=number,
+            subject=subject,
+            runner_up=other if not ok and other != proposal else None,
+            found=school.summary(),
         )
 
     def write_class_number(self, record: Record, number: ClassNumber) -> bool:

@@ -1,8 +1,12 @@
 """Pipeline stage: accession numbers into 952 $i and barcodes into 952 $p.
 
-Each copy (952) is keyed by ``item_key`` = ``<001>|<952 $x>|<952 $t>`` (record id,
-provenance note, copy number) or, without $x, ``<001>|<ordinal of the 952>``, so
-re-converting the same delivery gives the same numbers. A copy that already has $i
+Each copy (952) is keyed by ``item_key``: (delivery, title, copy index), written
+``<001>|TQ<register number>|<952 $t>`` with the delivery's register number from the
+delivery note in 952 $x (``marc.itemnote``), so converting the same delivery again
+gives the same numbers and another delivery of the same titles new ones. A copy with
+another $x is keyed ``<001>|<952 $x>|<952 $t>`` (an $x of before deliveries finds the
+key its copy was migrated to, ``legacy_copies``), one without $x
+``<001>|<ordinal of the 952>``. A copy that already has $i
 keeps it (and its $p); a number of ours found there is recorded as taken. With
 ``barcode = "accession"``, a $p in one of our formats is the copy's number: it is
 copied to $i and kept the same way. The copy's series is the category whose
@@ -31,7 +35,8 @@ from classification.accession import AccessionBook, Issued, Request
 from classification.barcodes import code128_problem
 from koha_bridge.config import Config
 from koha_bridge.store import Store
-from marc.build import copy_source_note, record_id, set_item_subfield
+from marc.build import record_id, set_item_subfield
+from marc.itemnote import parse_delivery_note
 from marc.model import Copy, Title
 
 BATCH_RECORDS = 500
@@ -52,13 +57,23 @@ class AssignReport:
     problems: list[str] = field(default_factory=list)
 
 
+def copy_key(record_id: str, register_number: int, copy: int | str) -> str:
+    """The item key of copy ``copy`` of title ``record_id`` in delivery ``register_number``."""
+    return f"{record_id}|TQ{register_number}|{copy}"
+
+
 def item_key(record_id: str, item: Field, ordinal: int) -> str:
     """The idempotency key of one copy (``ordinal`` counts the record's 952s from 1)."""
     return _key(record_id, item.get("x"), item.get("t"), ordinal)
 
 
 def _key(record_id: str, note: str | None, copy: str | None, ordinal: int) -> str:
-    return f"{record_id}|{note}|{copy or ''}" if note else f"{record_id}|{ordinal}"
+    if not note:
+        return f"{record_id}|{ordinal}"
+    delivery = parse_delivery_note(note)
+    if delivery is not None and delivery.register_number is not None and copy:
+        return copy_key(record_id, delivery.register_number, copy)
+    return f"{record_id}|{note}|{copy or ''}"
 
 
 def numbered_titles(
@@ -66,10 +81,13 @@ def numbered_titles(
     store: Store,
     config: Config,
     *,
+    register_number: int,
     report: AssignReport | None = None,
     batch: int = BATCH_TITLES,
 ) -> Iterator[Title]:
     """Yield titles about to be built once their copies have accession numbers and barcodes.
+
+    The copies are those of delivery ``register_number`` (their item keys say so).
 
     The conversion's fast path: the same numbers, item keys and store rows as
     ``assign_accessions`` on the built records, without reading the records back. The
@@ -83,18 +101,18 @@ def numbered_titles(
     book = AccessionBook(store, config)  # refuses a bad prefix before any work
     first, rest = titles[:FIRST_BATCH_TITLES], titles[FIRST_BATCH_TITLES:]
     if not rest:
-        requests, copies = _requests(first, report)
+        requests, copies = _requests(first, register_number, report)
         _apply(book.allocate_many(requests), copies, report)
         yield from first
         return
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as worker:
         worker.submit(int)  # start the process while the first batch is numbered here
-        requests, copies = _requests(first, report)
+        requests, copies = _requests(first, register_number, report)
         _apply(book.allocate_many(requests), copies, report)
         batches = [rest[start:start + batch] for start in range(0, len(rest), batch)]
         pending = []
         for chunk in batches:
-            requests, copies = _requests(chunk, report)
+            requests, copies = _requests(chunk, register_number, report)
             pending.append((worker.submit(_allocate, store.path, config, requests), copies))
         yield from first
         for chunk, (future, copies) in zip(batches, pending, strict=True):
@@ -111,7 +129,9 @@ def _apply(given: list[Issued], copies: list[Copy], report: AssignReport) -> Non
     report.assigned += len(given) - reused
 
 
-def _requests(titles: Sequence[Title], report: AssignReport) -> tuple[list[Request], list[Copy]]:
+def _requests(
+    titles: Sequence[Title], register_number: int, report: AssignReport
+) -> tuple[list[Request], list[Copy]]:
     """One request per title and category for the copies still without a number."""
     requests: list[Request] = []
     copies: list[Copy] = []
@@ -126,7 +146,7 @@ def _requests(titles: Sequence[Title], report: AssignReport) -> tuple[list[Reque
             else:
                 groups.setdefault(copy.category, []).append(copy)
         for category, group in groups.items():
-            keys = [_key(rid, copy_source_note(c.source), str(c.copy_number), 0) for c in group]
+            keys = [copy_key(rid, register_number, c.copy_number) for c in group]
             requests.append(Request(category, keys, rid))
             copies.extend(group)
     return requests, copies
@@ -216,6 +236,8 @@ class _Stage:
         for ordinal, item in enumerate(items, start=1):
             subs = {code: value for code, value in reversed(item.subfields)}  # first value wins
             key = _key(rid, subs.get("x"), subs.get("t"), ordinal) if rid else None
+            if key is not None and "|koha-bridge: " in key:
+                key = self.migrated(key)
             accession, barcode = subs.get("i"), subs.get("p")
             if accession or barcode:
                 self.allocate()  # the store is read below: it must hold every number so far
@@ -259,6 +281,13 @@ class _Stage:
             self.requests.append(Request(category, keys, rid, barcodes if own else None))
             self.items += copies
             self.own += [barcode is not None for barcode in barcodes]
+
+    def migrated(self, key: str) -> str:
+        """The key a copy numbered before deliveries was given by migration 021."""
+        row = self.book.store.query(
+            "SELECT item_key FROM legacy_copies WHERE legacy_key = ?", (key,)
+        )
+        return row[0][0] if row else key
 
     def keep(
         self,

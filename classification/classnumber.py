@@ -2,33 +2,42 @@
 
 Sources, first one that answers wins: the list's number (``list``), a number already
 in the record (``record``: 082, else a legacy 19-class 084, which is kept and never
-converted), textbooks and teachers' books through ``ddc-school-subjects.csv``
-(``subject``, under ``textbook_policy``), the school's then the bundled rules
-(``rule:<id>``), and last the plain discipline number of the list's subject for other
-books (``subject``, one confidence step down).
+converted), copy cataloguing by ISBN (``sru:<target>``, given in the hints), school
+books through ``ddc-school-subjects.csv`` (``subject``, under ``textbook_policy``: the
+list's subject and grade, else what ``classification.schooltitle`` reads in the title),
+the school's then the bundled rules (``rule:<id>``), the plain discipline number of the
+list's subject for other books (``subject``, one confidence step down), and the title
+model (``model``, ``classification.titlemodel``) where no rule is sure (it also wins
+over a weak rule it is surer than, and gives the runner-up of a weak proposal).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from pymarc import Field, Record
 
+from classification.origin import name_origin
 from classification.recordscan import Hints, RecordScan, hints_from_record, scan_record
 from classification.rules import Rule, RuleSet, default_rules, language_code, school_rules
+from classification.schooltitle import SchoolTitle, TitleParser, default_parser
 from classification.tables import (
+    CONFIDENCE_ORDER,
     SubjectRow,
+    confidence_rank,
     fold,
     fold_words,
     load_tables,
     lower_confidence,
     parse_class_number,
+    raise_confidence,
 )
+from classification.titlemodel import default_model, features
 from marc.model import ClassNumber
 from marc.settings import Category, ClassificationConfig, Settings
 
@@ -75,7 +84,6 @@ class Facts:
 
     title: str  # folded 245 $a
     others: list[str]  # 245 $b $n $p, 490/650/653 $a, the list's subject and series
-    title_key: str  # folded 245 $a in subject form (for "Toán 6")
     category: str | None
     languages: frozenset[str]
     hints: Hints
@@ -87,27 +95,15 @@ class Facts:
 
 
 _VIE = frozenset({"vie"})
-_UNKNOWN_ORIGINAL = frozenset({"und"})
-# Letters only Vietnamese uses among Latin-script languages (NFC, lower case).
-_VIETNAMESE_LETTERS = frozenset(
-    "đăâêôơư" "ảạằắẳẵặầấẩẫậẻẽẹềếểễệỉĩịỏọồốổỗộờớởỡợủũụừứửữựỳỷỹỵ"
-)
+_SURE_ENOUGH = CONFIDENCE_ORDER.index("medium")  # a rule this sure is not second-guessed
+_ORIGINS = {"jpn": frozenset({"jpn"}), "kor": frozenset({"kor"}), "und": frozenset({"und"})}
 
 
-@lru_cache(maxsize=4096)
-def _vietnamese_name(name: str) -> bool:
-    """A personal name that reads as Vietnamese: a Vietnamese family name or letters."""
-    lowered = name.lower()
-    if any(letter in _VIETNAMESE_LETTERS for letter in lowered):
-        return True
-    return lowered.split(" ", 1)[0] in load_tables().surnames
-
-
-def _vietnamese_author(scan: RecordScan) -> bool:
-    """False only when the main entry is a person whose name reads as foreign."""
+def author_origin(scan: RecordScan) -> str | None:
+    """Where the main entry's personal name comes from (see ``classification.origin``)."""
     heading = scan.headings.get("100")
     name = heading.get("a") if heading is not None else None
-    return not name or _vietnamese_name(name.strip())
+    return name_origin(name.strip(" ,.")) if name else None
 
 
 class Proposer:
@@ -124,12 +120,8 @@ class Proposer:
         self.subjects: dict[str, list[SubjectRow]] = {}
         for row in tables.subjects:
             self.subjects.setdefault(_subject_key(row.subject), []).append(row)
-        # Subject names as they may occur in a title: (rank, name, pattern), rank = longest
-        # first (the order they are tried in), indexed by the name's first word.
-        self.subject_in_title: dict[str, list[tuple[int, str, re.Pattern[str]]]] = {}
-        for rank, name in enumerate(sorted(self.subjects, key=len, reverse=True)):
-            pattern = re.compile(r"\b" + re.escape(name) + r"\b(?: (\d{1,2})\b)?")
-            self.subject_in_title.setdefault(name.split()[0], []).append((rank, name, pattern))
+        self.parser: TitleParser = default_parser()
+        self.model = default_model() if settings.model else None
         series = tables.rules.get("textbook_series", [])
         self.textbook_series = frozenset(fold(s) for s in series)
         self._rows: dict[tuple[str, str], tuple[SubjectRow, ...]] = {}
@@ -150,12 +142,11 @@ class Proposer:
         if category and category not in self.codes:
             category = self.collections.get(category, category)
         languages = scan.original_languages or self._languages(hints.language)
-        if languages == _VIE and not _vietnamese_author(scan):
-            languages = _UNKNOWN_ORIGINAL  # a translation without 041 $h: not Vietnamese literature
+        if languages == _VIE:  # a foreign author with a Vietnamese title: a translation
+            languages = _ORIGINS.get(author_origin(scan) or "vie", languages)
         return Facts(
             title=title,
             others=others,
-            title_key=_subject_key(title_a) if "(" in title_a else title.replace("y", "i"),
             category=category,
             languages=languages,
             hints=hints,
@@ -175,24 +166,76 @@ class Proposer:
     def propose(self, record: Record, hints: Hints) -> ClassNumber | None:
         return self.propose_scanned(scan_record(record), hints)
 
-    def propose_scanned(self, scan: RecordScan, hints: Hints) -> ClassNumber | None:
+    def school_title(self, scan: RecordScan, hints: Hints) -> SchoolTitle:
+        """What the title (and its series) says: series, kind, subject, grade, part."""
+        text = " - ".join(filter(None, [*scan.title_parts, hints.series]))
+        return _parse_title(self.parser, text)
+
+    def propose_scanned(
+        self, scan: RecordScan, hints: Hints, school: SchoolTitle | None = None
+    ) -> ClassNumber | None:
         """``propose`` for a record already read by :func:`scan_record`."""
+        return self.propose_with_runner_up(scan, hints, school)[0]
+
+    def propose_with_runner_up(
+        self, scan: RecordScan, hints: Hints, school: SchoolTitle | None = None
+    ) -> tuple[ClassNumber | None, ClassNumber | None]:
+        """The proposal and, when it is a weak one, the best other answer seen."""
         given = parse_class_number(hints.class_number)
         if given is not None:
             why = "Số phân loại ghi trong danh sách"
-            return ClassNumber(given[0], given[1], "list", "high", why)
+            return ClassNumber(given[0], given[1], "list", "high", why), None
         existing = _existing(scan.class_fields)
         if existing is not None:
-            return existing
+            return existing, None
+        if hints.copied is not None:
+            return hints.copied, None
         facts = self.facts(scan, hints)
-        if self.is_textbook(facts):
-            found = self.textbook(facts)
+        if school is None:
+            school = self.school_title(scan, hints)
+        if self.is_textbook(facts) or school.is_school_book:
+            found = self.textbook(facts, school)
             if found is not None:
-                return found
+                return found, None
         rule = self.rules.first_match(facts.text, facts.category, facts.languages)
-        if rule is not None:
-            return rule.proposal
-        return self.reference_subject(facts)
+        found = rule.proposal if rule is not None else self.reference_subject(facts)
+        if found is not None and (
+            rule is None or confidence_rank(found.confidence) >= _SURE_ENOUGH
+        ):
+            return found, None  # a sure rule, or the list's own subject: the model (the
+            # costly step) is not asked
+        guess, other = self.model_guess(scan)
+        if guess is not None and (
+            found is None or confidence_rank(guess.confidence) > confidence_rank(found.confidence)
+        ):
+            return guess, found or other  # the title model is surer than a weak rule
+        return found, guess
+
+    def model_guess(self, scan: RecordScan) -> tuple[ClassNumber | None, ClassNumber | None]:
+        """The title model's number and its runner-up (another main class), if a model
+        is shipped (see ``classification.titlemodel``)."""
+        model = self.model
+        if model is None:
+            return None, None
+        heading = scan.headings.get("100")
+        author = heading.get("a") if heading is not None else None
+        author = author.strip(" ,.") if author else None
+        origin = name_origin(author)
+        title = " ".join(p.strip(" /:;,.=") for p in scan.title_parts)
+        tokens = features(title, author, origin, (scan.publisher or "").strip(" ,:;") or None)
+        guess = model.guess(tokens, origin)
+        confidence = model.confidence(guess.probability)
+        found = ClassNumber(
+            guess.number, "ddc", "model", confidence,
+            f"Mô hình nhan đề: lớp {guess.number[0]}00, xác suất {guess.probability:.0%}",
+        )
+        other = None
+        if guess.runner_up is not None:
+            other = ClassNumber(
+                guess.runner_up, "ddc", "model", model.confidence(guess.runner_up_probability),
+                f"Mô hình nhan đề: phương án 2, xác suất {guess.runner_up_probability:.0%}",
+            )
+        return found, other
 
     def is_textbook(self, facts: Facts) -> bool:
         if facts.category in TEXTBOOK_CATEGORIES:
@@ -200,24 +243,14 @@ class Proposer:
         series = fold(facts.hints.series or "")
         return bool(series) and any(s in series for s in self.textbook_series)
 
-    def _subject_rows(self, facts: Facts) -> Iterator[tuple[str, str]]:
-        """Candidate (subject key, level) pairs: the list's subject, then the title's.
-
-        Lazy: the title is only searched when the list's subject gave no number.
-        """
+    def _subject_rows(self, facts: Facts, school: SchoolTitle) -> Iterator[tuple[str, str]]:
+        """Candidate (subject key, level) pairs: the list's subject, then the title's."""
         grade = facts.hints.grade
         if facts.hints.subject:
             yield _subject_key(facts.hints.subject), school_level(grade, self.level)
-        title_key = facts.title_key
-        candidates = [
-            entry for word in frozenset(title_key.split())
-            for entry in self.subject_in_title.get(word, ())
-        ]
-        candidates.sort()
-        for _, name, pattern in candidates:
-            match = pattern.search(title_key)
-            if match is not None:
-                yield name, school_level(grade or match.group(1), self.level)
+        if school.subject is not None:
+            level = school_level(grade, school.level or self.level)
+            yield _subject_key(school.subject), level
 
     def _rows_for(self, key: str, level: str) -> tuple[SubjectRow, ...]:
         rows = self._rows.get((key, level))
@@ -230,14 +263,14 @@ class Proposer:
             self._rows[key, level] = rows
         return rows
 
-    def textbook(self, facts: Facts) -> ClassNumber | None:
-        for key, level in self._subject_rows(facts):
-            if (key, level) not in self._textbook:
+    def textbook(self, facts: Facts, school: SchoolTitle) -> ClassNumber | None:
+        for subject, level in self._subject_rows(facts, school):
+            if (subject, level) not in self._textbook:
                 _make_room(self._textbook)
-                self._textbook[key, level] = self._textbook_number(key, level)
-            found = self._textbook[key, level]
+                self._textbook[subject, level] = self._textbook_number(subject, level)
+            found = self._textbook[subject, level]
             if found is not None:
-                return found
+                return _described(found, school, self.settings.textbook_policy != "cip")
         return None
 
     def _textbook_number(self, key: str, level: str) -> ClassNumber | None:
@@ -258,7 +291,7 @@ class Proposer:
             how = "môn học" if policy == "subject" else "môn + cấp học"
             return ClassNumber(
                 parsed[0], "ddc", "subject", row.confidence,
-                f"Sách giáo khoa/nghiệp vụ ({where}), theo {how}",
+                f"Sách giáo khoa/tham khảo theo môn ({where}), theo {how}",
             )
         return None
 
@@ -280,6 +313,23 @@ class Proposer:
                     f"Môn loại ghi trong danh sách: {row.subject} (số của ngành học)",
                 )
         return None
+
+
+def _described(found: ClassNumber, school: SchoolTitle, surer: bool) -> ClassNumber:
+    """A subject number with what the title said; one step surer (``surer``: not under
+    the CIP policy) when the title names a series or a kind of school book besides the
+    subject and grade."""
+    if not school.is_school_book:
+        return found
+    confidence = found.confidence
+    if surer and school.strong and found.source == "subject":
+        confidence = raise_confidence(confidence)
+    return replace(found, confidence=confidence, why=f"{found.why}. Nhan đề: {school.summary()}")
+
+
+@lru_cache(maxsize=4096)
+def _parse_title(parser: TitleParser, text: str) -> SchoolTitle:
+    return parser.parse(text)
 
 
 def _make_room(memo: dict[Any, Any]) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pymarc import Field, Record
 
 from classification.authormark import HEADING_TAGS
+from marc.model import ClassNumber
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Hints:
     category: str | None = None
     series: str | None = None
     language: str | None = None
+    copied: ClassNumber | None = None  # copy cataloguing's number (SRU), with its source
 
     def merged(self, fallback: Hints) -> Hints:
         """These hints, each missing value taken from ``fallback``."""
@@ -33,6 +35,7 @@ class Hints:
             and (self.category or not fallback.category)
             and (self.series or not fallback.series)
             and (self.language or not fallback.language)
+            and (self.copied or not fallback.copied)
         ):
             return self  # nothing to take (hints are immutable)
         return Hints(
@@ -42,13 +45,14 @@ class Hints:
             category=self.category or fallback.category,
             series=self.series or fallback.series,
             language=self.language or fallback.language,
+            copied=self.copied or fallback.copied,
         )
 
 
 #: Tags read by scan_record (hints: 653 subject, 521 grade, 490 series, 952 $8 category).
 _TEXT_TAGS = frozenset({"490", "650", "653"})
 _SCANNED = frozenset(
-    {"008", "041", "082", "084", "245", "490", "521", "650", "653", *HEADING_TAGS}
+    {"008", "041", "082", "084", "245", "260", "264", "490", "521", "650", "653", *HEADING_TAGS}
 )
 _TITLE_MORE = frozenset("bnp")
 
@@ -66,6 +70,7 @@ class RecordScan:
     original_languages: frozenset[str]  # 041 $h, lower case
     class_fields: list[Field]  # 082 and 084, in field order
     headings: dict[str, Field]  # the first 100, 110 and 111 (see authormark.heading_of)
+    publisher: str | None = None  # the first 264/260 $b
 
     @property
     def hints(self) -> Hints:
@@ -104,6 +109,7 @@ def scan_record(record: Record) -> RecordScan:
     classes: list[Field] = []
     f008: Field | None = None
     headings: dict[str, Field] = {}
+    publisher: str | None = None
     for field in record.fields:
         tag = field.tag
         if tag == "952":  # most fields: only the first $8 matters
@@ -137,6 +143,9 @@ def scan_record(record: Record) -> RecordScan:
         elif tag == "008":
             if f008 is None:
                 f008 = field
+        elif tag in ("260", "264"):
+            if publisher is None:
+                publisher = next((s.value for s in field.subfields if s.code == "b"), None)
         elif tag in HEADING_TAGS:
             if tag not in headings:
                 headings[tag] = field
@@ -155,7 +164,7 @@ def scan_record(record: Record) -> RecordScan:
                 parts.append(sub.value)
     language = f008.data[35:38].strip() if f008 is not None and f008.data else ""
     return RecordScan(found, language or None, title_a, more, parts, texts,
-                      frozenset(original), classes, headings)
+                      frozenset(original), classes, headings, publisher)
 
 
 def hints_from_record(record: Record) -> Hints:

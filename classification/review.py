@@ -41,14 +41,19 @@ COL_ID = "Mã biểu ghi (001)"
 COL_PROPOSAL = "Đề xuất"
 COL_ACCEPT = "Chấp nhận"
 COL_CORRECTION = "Số phân loại đã sửa"
+COL_RUNNER_UP = "Phương án 2"
 COLUMNS: tuple[tuple[str, int], ...] = (
-    (COL_ID, 18), ("Nhan đề", 48), ("Tác giả", 24), ("Lớp", 8), (COL_PROPOSAL, 14),
-    ("Nguồn", 22), ("Độ tin cậy", 14), ("Lý do", 60), ("Trạng thái", 12),
+    (COL_ID, 18), ("Nhan đề", 48), ("Tác giả", 24), ("Lớp", 8), ("Môn", 16),
+    (COL_PROPOSAL, 14), ("Nguồn", 22), ("Độ tin cậy", 14), ("Lý do", 60),
+    (COL_RUNNER_UP, 26), ("Nhan đề cho biết", 36), ("Trạng thái", 12),
     (COL_ACCEPT, 11), (COL_CORRECTION, 20),
 )
 GUIDE_LINES = (
     "Cách dùng bảng duyệt phân loại",
-    "Mỗi dòng của trang 'Duyệt phân loại' là một biểu ghi. 'Trạng thái' = 'Cần duyệt': "
+    "Mỗi dòng của trang 'Duyệt phân loại' là một biểu ghi, xếp theo mức cần duyệt: trước "
+    "hết các sách chưa có đề xuất, rồi đề xuất có độ tin cậy thấp nhất. 'Phương án 2' là số "
+    "khác đáng cân nhắc (thường thuộc lớp chính khác); 'Nhan đề cho biết' là loại sách, môn, "
+    "lớp, bộ sách đọc được từ nhan đề. 'Trạng thái' = 'Cần duyệt': "
     "đề xuất chưa được ghi vào biểu ghi (độ tin cậy thấp hơn mức tối thiểu trong cấu hình); "
     "'Đã ghi': đề xuất đã được ghi, bạn vẫn có thể sửa.",
     "1. Muốn dùng số khác: gõ số vào cột 'Số phân loại đã sửa' (DDC như 895.9223, hoặc số "

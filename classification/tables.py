@@ -20,6 +20,8 @@ import yaml
 from marc.errors import ConfigError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+#: libyaml's safe loader when PyYAML was built with it (ten times faster), else PyYAML's.
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Confidence levels, lowest first ("unconfirmed" counts as the lowest).
 CONFIDENCE_ORDER: tuple[str, ...] = ("unconfirmed", "low", "medium", "high")
@@ -44,6 +46,11 @@ def confidence_rank(level: str) -> int:
 def lower_confidence(level: str) -> str:
     """One step down (``unconfirmed`` stays)."""
     return CONFIDENCE_ORDER[max(confidence_rank(level) - 1, 0)]
+
+
+def raise_confidence(level: str) -> str:
+    """One step up (``high`` stays)."""
+    return CONFIDENCE_ORDER[min(confidence_rank(level) + 1, len(CONFIDENCE_ORDER) - 1)]
 
 
 def parse_class_number(text: str | None) -> tuple[str, str] | None:
@@ -106,7 +113,7 @@ def _read_csv(name: str) -> list[dict[str, str]]:
 
 def read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except FileNotFoundError as exc:
         raise ConfigError(f"Không tìm thấy tệp: {path}") from exc
     except yaml.YAMLError as exc:

@@ -18,7 +18,8 @@ from marc.io import MarcReadReport, read_records, write_marcxml, write_mrc
 
 EXIT_PARTIAL = 1
 _SOURCES = {"list": "theo danh sách", "record": "đã có trong biểu ghi",
-            "subject": "theo môn học", "rule": "theo quy tắc"}
+            "subject": "theo môn học", "rule": "theo quy tắc",
+            "model": "theo mô hình nhan đề", "sru": "theo biên mục sao chép (SRU)"}
 
 
 def _collect(

@@ -31,6 +31,7 @@ SUBCOMMANDS = {
     "classify": "cli.classify",
     "config": "cli.config_cmd",
     "db": "cli.db",
+    "deliveries": "cli.deliveries",
     "demo": "cli.demo",
     "inventory": "cli.inventory",
     "koha": "cli.koha",

@@ -17,7 +17,7 @@ from koha_bridge.patrons.journal import SyncJournal
 from koha_bridge.patrons.model import Kind
 from koha_bridge.patrons.plan import plan_sync
 from koha_bridge.patrons.preflight import balances_from, check_with_koha
-from koha_bridge.patrons.report import outcome_lines, summary_lines, write_plan
+from koha_bridge.patrons.report import outcome_lines, owner_only, summary_lines, write_plan
 from koha_bridge.patrons.rosters import read_rosters
 from koha_bridge.patrons.schoolyear import SchoolYear
 from koha_bridge.pull import Progress, pull
@@ -39,9 +39,12 @@ def patrons() -> None:
               help="Số yêu cầu gửi song song khi ghi.")
 @click.option("--plan", "plan_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Tệp kế hoạch XLSX (mặc định ban-doc-<năm học>.xlsx).")
+@click.option("--first-sync", is_flag=True,
+              help="Lần đầu đồng bộ: bạn đọc cũ trong Koha mang số thẻ khác, không coi danh "
+                   "sách là của trường khác vì Koha không biết các mã định danh.")
 @pass_app
 def sync(app: AppContext, rosters: tuple[Path, ...], year: str, apply_: bool, workers: int,
-         plan_path: Path | None) -> None:
+         plan_path: Path | None, first_sync: bool) -> None:
     """Đối chiếu danh sách lớp/giáo viên với Koha; với --apply thì ghi các thay đổi.
 
     Không bao giờ xoá bạn đọc: người đã rời trường được đặt hết hạn thẻ, trừ người còn
@@ -52,18 +55,19 @@ def sync(app: AppContext, rosters: tuple[Path, ...], year: str, apply_: bool, wo
     config = app.config
     school_year = SchoolYear.parse(year)
     plan_path = plan_path or Path(f"ban-doc-{school_year}.xlsx")
+    owner_only(plan_path)  # a path that cannot be written fails before anything is done
     roster = read_rosters(rosters, local_prefix=config.patrons.local_id_prefix)
-    store_path = app.store_path or Path(config.store_path)
     client = make_client(config, workers)
     api = KohaApi(client)
     categories = {Kind.PUPIL: config.patrons.pupil_category,
                   Kind.TEACHER: config.patrons.teacher_category}
-    with store_lock(store_path, "patrons"), app.open_store() as store:
+    with store_lock(app.store_file, "patrons"), app.open_store() as store:
         pull(client, store, config, resources=("patrons", "checkouts"),
              progress=_pull_progress(app))
         if not app.quiet and sys.stderr.isatty():
             click.echo(err=True)
-        plan = plan_sync(roster, store, config, school_year, balances_from(api))
+        plan = plan_sync(roster, store, config, school_year, balances_from(api),
+                         first_sync=first_sync)
         check_with_koha(api, plan, config.school.library_id, categories)
         for line in summary_lines(plan):
             echo(app, line)

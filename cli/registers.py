@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cli.common import AppContext, counter, echo, pass_app
-from koha_bridge.pull.age import age_line
+from koha_bridge.pull.age import age_line, data_age
 from koha_bridge.registers.build import (
     REGISTERS,
     build_all,
@@ -22,7 +22,10 @@ from koha_bridge.store import Store
 
 def report_age(app: AppContext, store: Store, library: str) -> None:
     """Say how old the mirror of Koha is (the registers never ask Koha itself)."""
-    echo(app, age_line(store, library) + " Sổ được lập từ kho cục bộ, không cần kết nối Koha.")
+    line = age_line(store, library)
+    if data_age(store, library) is not None:
+        line += " Sổ được lập từ kho cục bộ, không cần kết nối Koha."
+    echo(app, line)
 
 
 def year_option(func: click.decorators.FC) -> click.decorators.FC:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from koha_bridge.copycat.sru import SruTarget
 from koha_bridge.exceptions import ConfigError
 from marc.settings import (
     DEFAULT_CATEGORIES,
@@ -27,7 +28,8 @@ from marc.settings import (
 
 __all__ = [
     "DEFAULT_CATEGORIES", "AccessionConfig", "AcquisitionsConfig", "Category",
-    "ClassificationConfig", "Config", "KohaConfig", "LabelsConfig", "PatronsConfig",
+    "ClassificationConfig", "Config", "CopyCataloguingConfig", "KohaConfig", "LabelsConfig",
+    "PatronsConfig",
     "RegistersConfig", "SchoolConfig", "Settings", "load_config",
 ]
 
@@ -80,12 +82,22 @@ class RegistersConfig:
 
 
 @dataclass(frozen=True)
+class CopyCataloguingConfig:
+    """SRU catalogues asked for a class number by ISBN (none by default: may be offline)."""
+
+    enabled: bool = False
+    timeout: float = 10.0
+    targets: tuple[SruTarget, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config(Settings):
     """The whole configuration: the catalogue settings plus Koha, the store and patrons."""
 
     koha: KohaConfig = field(default_factory=KohaConfig)
     patrons: PatronsConfig = field(default_factory=PatronsConfig)
     registers: RegistersConfig = field(default_factory=RegistersConfig)
+    copy_cataloguing: CopyCataloguingConfig = field(default_factory=CopyCataloguingConfig)
     store_path: str = "koha-bridge.sqlite"
 
     @property
@@ -140,6 +152,26 @@ def _categories(data: dict[str, Any]) -> tuple[Category, ...]:
     return tuple(by_code.values())
 
 
+def _copy_cataloguing(data: Any) -> CopyCataloguingConfig:
+    if not isinstance(data, dict):
+        raise ConfigError("[copy_cataloguing]: cần một bảng")
+    specs = data.get("targets", [])
+    if not isinstance(specs, list) or not all(isinstance(t, dict) for t in specs):
+        raise ConfigError("[copy_cataloguing] targets: cần các bảng [[copy_cataloguing.targets]]")
+    targets = []
+    for n, spec in enumerate(specs, start=1):
+        where = f"copy_cataloguing.targets {n}"
+        target: SruTarget = _section(SruTarget, spec, where)
+        if not target.name or not target.url:
+            raise ConfigError(f"[{where}]: cần 'name' và 'url'")
+        if target.confidence not in ("unconfirmed", "low", "medium", "high"):
+            raise ConfigError(f"[{where}] confidence phải là high, medium, low hoặc unconfirmed")
+        targets.append(target)
+    rest = {k: v for k, v in data.items() if k != "targets"}
+    base: CopyCataloguingConfig = _section(CopyCataloguingConfig, rest, "copy_cataloguing")
+    return replace(base, targets=tuple(targets))
+
+
 def load_config(path: Path | str | None = None) -> Config:
     """Read a config file; with no path, ``./koha-bridge.toml`` if present, else defaults."""
     if path is None:
@@ -170,6 +202,8 @@ def load_config(path: Path | str | None = None) -> Config:
             if not isinstance(value, dict):
                 raise ConfigError(f"[{key}]: cần một bảng")
             kwargs[key] = _section(sections[key], value, key)
+        elif key == "copy_cataloguing":
+            kwargs[key] = _copy_cataloguing(value)
         elif key == "categories":
             kwargs["categories"] = _categories(value)
         elif key == "store":

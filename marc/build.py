@@ -13,6 +13,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from operator import itemgetter
@@ -20,14 +21,15 @@ from operator import itemgetter
 from pymarc import Field, Indicators, Record, Subfield
 
 from marc.fixed_field import fixed_field_008, is_ddc
-from marc.model import Book, Copy, SourceRef, Title
-from marc.names import is_corporate, split_relator
+from marc.itemnote import DeliveryNote, format_delivery_note
+from marc.language import nonfiling
+from marc.model import Book, Copy, Title
+from marc.names import INVISIBLE, is_corporate, split_relator
 from marc.settings import Settings
 
 UNKNOWN_PLACE = "[Không rõ nơi xuất bản]"
 UNKNOWN_PUBLISHER = "[Không rõ nhà xuất bản]"
 UNKNOWN_YEAR = "[Không rõ năm xuất bản]"
-NOTE_PREFIX = "koha-bridge: "
 
 #: 952 subfields Koha maintains itself; we never write them.
 KOHA_OWNED_ITEM_CODES = frozenset("9lmnqrs6")
@@ -35,16 +37,8 @@ KOHA_OWNED_ITEM_CODES = frozenset("9lmnqrs6")
 _ITEM_ORDER = {code: i for i, code in enumerate("abcdegvy8tipo2x")}
 _CODE = itemgetter(0)  # of a Subfield
 
-_NOTE = re.compile(
-    r"^koha-bridge: (?P<file>.+?)(?: \[(?P<sheet>[^\[\]]*)\])? dòng (?P<row>\d+)$"
-)
-# Initial articles (with the following space) for 245 ind2 of non-Vietnamese titles.
-_ARTICLES = {
-    "eng": ("the ", "an ", "a "),
-    "fre": ("les ", "la ", "le ", "l'", "un ", "une "),
-    "ger": ("der ", "die ", "das ", "ein ", "eine "),
-}
 _BLANK = Indicators(" ", " ")
+_SPACED_INITIALS = re.compile(r"(\b\w\.) (?=\w\.)")
 # 336/337/338 for a printed book (RDA content, media and carrier types).
 _RDA_TYPES = tuple(
     (tag, (Subfield("a", a), Subfield("b", b), Subfield("2", source)))
@@ -54,11 +48,12 @@ _RDA_TYPES = tuple(
         ("338", "volume", "nc", "rdacarrier"),
     )
 )
-_CONTROL = dict.fromkeys(range(32), " ") | {0x7F: " "}
+_CONTROL = dict.fromkeys(range(32), " ") | {0x7F: " "} | dict.fromkeys(map(ord, INVISIBLE))
 
 
 def text(value: str) -> str:
-    """NFC, control characters turned to spaces, runs of spaces collapsed, trimmed."""
+    """NFC, control characters turned to spaces, invisible ones (U+200B …) removed, runs
+    of spaces (NBSP included) collapsed, trimmed."""
     value = unicodedata.normalize("NFC", value)
     if not value.isprintable():
         value = " ".join(value.translate(_CONTROL).split())
@@ -88,19 +83,6 @@ def normalize_record(record: Record) -> Record:
 def record_id(title: Title) -> str:
     """001: ``KB`` + the first 12 hex digits of SHA-1 of the title key (stable across runs)."""
     return "KB" + hashlib.sha1(title.key.encode("utf-8")).hexdigest()[:12]
-
-
-def copy_source_note(source: SourceRef) -> str:
-    """952 $x: ``koha-bridge: <file>[ [<sheet>]] dòng <row>`` (parsed back by later stages)."""
-    return text(NOTE_PREFIX + str(source))
-
-
-def parse_copy_source_note(note: str) -> SourceRef | None:
-    """The ``SourceRef`` written by :func:`copy_source_note`; None for any other note."""
-    match = _NOTE.match(note)
-    if match is None:
-        return None
-    return SourceRef(match["file"], match["sheet"], int(match["row"]))
 
 
 def class_field(number: str, config: Settings) -> Field:
@@ -192,25 +174,40 @@ def price_text(price: int) -> str:
     return f"{price:,}".replace(",", ".") + "đ"
 
 
+@dataclass(frozen=True)
+class ItemOrigin:
+    """What every copy of one delivery carries: 952 $d (the delivery's date), $e (its
+    supplier, else the row's, else the configured source) and $x (its delivery note)."""
+
+    acquired: date
+    supplier: str | None = None
+    note: DeliveryNote | None = None
+
+
 class _ItemMaker:
     """Builds a title's 952s. Subfields are immutable, so whatever copies share (library,
-    date, source, category codes, price, provenance note) is made once and reused."""
+    date, source, category codes, price, delivery note) is made once and reused."""
 
-    __slots__ = ("_acquired", "_by_category", "_cn_source", "_config", "_library", "_notes",
+    __slots__ = ("_acquired", "_by_category", "_cn_source", "_config", "_library", "_note",
                  "_price", "_prices", "_source")
 
-    def __init__(self, title: Title, config: Settings, today: date, number: str | None) -> None:
+    def __init__(
+        self, title: Title, config: Settings, today: date, number: str | None,
+        origin: ItemOrigin | None = None,
+    ) -> None:
         book = title.book
         library = text(config.school.library_id)
         self._config = config
         self._library = (Subfield("a", library), Subfield("b", library))
-        self._acquired = Subfield("d", today.isoformat())
-        self._source = Subfield("e", text(book.supplier or config.acquisitions.acquisition_source))
+        self._acquired = Subfield("d", (origin.acquired if origin else today).isoformat())
+        supplier = (origin.supplier if origin else None) or book.supplier
+        self._source = Subfield("e", text(supplier or config.acquisitions.acquisition_source))
         self._cn_source = Subfield("2", "ddc" if number is not None and is_ddc(number) else "z")
         self._price = book.price
         self._by_category: dict[str, tuple[tuple[Subfield, ...], tuple[Subfield, ...]]] = {}
         self._prices: dict[int, tuple[Subfield, Subfield]] = {}
-        self._notes: dict[SourceRef, Subfield] = {}
+        note = origin.note if origin else None
+        self._note = Subfield("x", text(format_delivery_note(note))) if note else None
 
     def _category(self, code: str) -> tuple[tuple[Subfield, ...], tuple[Subfield, ...]]:
         parts = self._by_category.get(code)
@@ -241,16 +238,16 @@ class _ItemMaker:
         if copy.call_number:
             subfields.append(Subfield("o", text(copy.call_number)))
             subfields.append(self._cn_source)
-        note = self._notes.get(copy.source)
-        if note is None:
-            note = self._notes[copy.source] = Subfield("x", copy_source_note(copy.source))
-        subfields.append(note)
+        if self._note is not None:
+            subfields.append(self._note)
         return Field("952", _BLANK, subfields)
 
 
-def item_field(copy: Copy, title: Title, config: Settings, *, today: date) -> Field:
+def item_field(
+    copy: Copy, title: Title, config: Settings, *, today: date, origin: ItemOrigin | None = None
+) -> Field:
     """One 952 for one copy (Koha's item subfields; never the ones Koha maintains)."""
-    return _ItemMaker(title, config, today, _class_number(title))(copy)
+    return _ItemMaker(title, config, today, _class_number(title), origin)(copy)
 
 
 def _class_number(title: Title) -> str | None:
@@ -258,14 +255,6 @@ def _class_number(title: Title) -> str | None:
         return text(title.class_number.number) or None
     number = title.book.class_number
     return (text(number) or None) if number else None
-
-
-def _nonfiling(title: str, language: str) -> str:
-    lowered = title.lower()
-    for article in _ARTICLES.get(language, ()):
-        if lowered.startswith(article):
-            return str(len(article))
-    return "0"
 
 
 def _ends(value: str, mark: str) -> str:
@@ -285,7 +274,8 @@ def _names(book: Book) -> tuple[list[Field], list[str]]:
         if not name:
             continue
         relator = text(relator) if relator else ""
-        statement.append(f"{name} ({relator})" if relator else name)
+        shown = _close_initials(name)
+        statement.append(f"{shown} ({relator})" if relator else shown)
         corporate = is_corporate(name)
         tag = ("7" if fields else "1") + ("10" if corporate else "00")
         ind1 = "2" if corporate else ("1" if "," in name else "0")
@@ -294,6 +284,11 @@ def _names(book: Book) -> tuple[list[Field], list[str]]:
             subfields.append(Subfield("e", relator))
         fields.append(Field(tag, Indicators(ind1, " "), subfields))
     return fields, statement
+
+
+def _close_initials(name: str) -> str:
+    """245 $c closes up initials (LC-PCC PS 1.7.1): ``J. K. Rowling`` → ``J.K. Rowling``."""
+    return _SPACED_INITIALS.sub(r"\1", name) if ". " in name else name
 
 
 def _title_field(book: Book, has_main_entry: bool, statement: list[str]) -> Field:
@@ -313,7 +308,7 @@ def _title_field(book: Book, has_main_entry: bool, statement: list[str]) -> Fiel
     ]
     last_code, last = parts[-1]
     subfields.append(Subfield(last_code, _ends(last, ".")))
-    ind2 = _nonfiling(parts[0][1], book.language) if book.language != "vie" else "0"
+    ind2 = str(nonfiling(parts[0][1], book.language))
     return Field("245", Indicators("1" if has_main_entry else "0", ind2), subfields)
 
 
@@ -349,10 +344,29 @@ def _plain(tag: str, value: str | None, ind: Indicators = _BLANK) -> list[Field]
     return [Field(tag, ind, [Subfield("a", value)])] if value else []
 
 
+def audience_field(grade: str) -> Field:
+    """521 target audience as ``build_record`` writes the list's grade ("Lớp 8")."""
+    return _plain("521", grade)[0]
+
+
+def index_term_field(subject: str) -> Field:
+    """653 uncontrolled index term as ``build_record`` writes the list's subject."""
+    return _plain("653", subject)[0]
+
+
 def build_record(
-    title: Title, config: Settings, *, today: date, now: datetime | None = None
+    title: Title,
+    config: Settings,
+    *,
+    today: date,
+    now: datetime | None = None,
+    origin: ItemOrigin | None = None,
 ) -> Record:
-    """The full MARC21 record of one title with one 952 per copy (``now`` fixes 005)."""
+    """The full MARC21 record of one title with one 952 per copy (``now`` fixes 005).
+
+    ``origin`` is the delivery the copies come from; without it they are dated ``today``
+    and carry no delivery note.
+    """
     book = title.book
     library = text(config.school.library_id)
     rda = config.acquisitions.publication_field == "264"
@@ -365,6 +379,8 @@ def build_record(
     fields.append(Field("008", data=fixed_field_008(book, number, config, today)))
     if book.isbn:
         isbn = [Subfield("a", text(book.isbn))]
+        if book.isbn_qualifier:
+            isbn.append(Subfield("q", text(book.isbn_qualifier)))
         if book.price:
             isbn.append(Subfield("c", price_text(book.price)))
         fields.append(Field("020", _BLANK, isbn))
@@ -402,5 +418,5 @@ def build_record(
     if number is not None:
         koha.append(Subfield("2", "ddc" if is_ddc(number) else "z"))
     fields.append(Field("942", _BLANK, koha))
-    fields.extend(map(_ItemMaker(title, config, today, number), title.copies))
+    fields.extend(map(_ItemMaker(title, config, today, number, origin), title.copies))
     return record

@@ -137,4 +137,8 @@ def _is_xml(handle: BinaryIO, path: Path) -> bool:
         return False
     if not start:
         return path.suffix.lower() == ".xml"
+    head = handle.read(_CHUNK)  # a first record with a broken length: terminators tell
+    handle.seek(0)
+    if b"\x1e" in head and b"\x1d" in head:
+        return False
     raise FatalInputError(f"{path}: không phải tệp MARC (ISO 2709) hay MARCXML")

@@ -8,12 +8,11 @@ Unicode with pymarc's MARC-8 tables; every record returned has leader/09 = ``a``
 
 from __future__ import annotations
 
-import logging
+import io
 import mmap
 import re
-import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -27,6 +26,7 @@ _LEADER = 24
 _ENTRY = 12
 _INDICATOR = re.compile(rb"[0-9a-z ]{2}")
 _ESCAPE = 0x1B
+_BAD_CODE = re.compile(rb"\x1f[\x80-\xff]")  # a subfield code that is not ASCII
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def iter_iso2709(
 
     With ``strict``, the first unreadable record raises :class:`UnreadableRecord`.
     """
-    with _bytes_of(handle) as data, _quiet_pymarc():
+    with _bytes_of(handle) as data:
         for number, (offset, chunk, problem) in enumerate(_chunks(data), 1):
             report.read += 1
             if problem is None:
@@ -122,24 +122,10 @@ def _bytes_of(handle: BinaryIO) -> Iterator[bytes | mmap.mmap]:
         mapped.close()
 
 
-@contextmanager
-def _quiet_pymarc() -> Iterator[None]:
-    """pymarc logs indicator repairs; we check indicators ourselves and report them."""
-    logger = logging.getLogger("pymarc")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", marc_errors.BadSubfieldCodeWarning)
-            yield
-    finally:
-        logger.setLevel(level)
-
-
 def _chunks(data: bytes | mmap.mmap) -> Iterator[tuple[int, bytes, str | None]]:
     """(offset, bytes, problem or None) for each record: by its length, else to its terminator."""
     size = len(data)
-    offset = 0
+    offset = 3 if data[:3] == b"\xef\xbb\xbf" else 0  # a UTF-8 byte order mark
     while offset < size:
         if data[offset:offset + 1] in (b"\n", b"\r", b"\x1a"):  # line ends, DOS end of file
             offset += 1
@@ -197,13 +183,26 @@ def _parse(chunk: bytes, report: MarcReadReport) -> tuple[Record | None, str | N
             pass
     if coding not in (b"a", b" ") and not utf8:
         return None, f"mã hoá ký tự không được hỗ trợ (leader/09 = {coding.decode('latin-1')!r})"
+    # Checked before pymarc, which would repair indicators and subfield codes silently.
+    base = int(chunk[12:17]) if chunk[12:17].isdigit() else 0
+    if _LEADER < base < len(chunk):
+        problem = _bad_indicators(chunk, base)
+        if problem is None and _BAD_CODE.search(chunk, base):
+            problem = "mã trường con không phải ký tự ASCII"
+        if problem is not None:
+            return None, problem
+    complaints = io.StringIO()  # pymarc's MARC-8 tables say on stderr what they blanked out
     try:
-        record = Record(chunk, to_unicode=True, force_utf8=utf8, utf8_handling="strict")
+        if utf8:
+            record = Record(chunk, to_unicode=True, force_utf8=True, utf8_handling="strict")
+        else:
+            with redirect_stderr(complaints):
+                record = Record(chunk, to_unicode=True, force_utf8=False)
     except Exception as exc:  # pymarc raises anything; each becomes a reason
         return None, _reason(exc)
-    problem = _bad_indicators(chunk)
-    if problem is not None:
-        return None, problem
+    if complaints.getvalue():
+        first = complaints.getvalue().splitlines()[0]
+        return None, f"có ký tự MARC-8 không chuyển được sang Unicode ({first})"
     if coding != b"a":
         if utf8:
             report.utf8_unflagged += 1
@@ -213,15 +212,20 @@ def _parse(chunk: bytes, report: MarcReadReport) -> tuple[Record | None, str | N
     return record, None
 
 
-def _bad_indicators(chunk: bytes) -> str | None:
+def _bad_indicators(chunk: bytes, base: int) -> str | None:
     """A data field whose indicators are not two of ``0-9 a-z blank``, told as a reason."""
-    base = int(chunk[12:17])
-    directory = chunk[_LEADER:base - 1]
+    for segment in chunk[base:-1].split(END_OF_FIELD):  # fast: every field's data, in order
+        first = segment.find(SUBFIELD)
+        if first >= 0 and (first != 2 or not _INDICATOR.fullmatch(segment[:2])):
+            break
+    else:
+        return None
+    directory = chunk[_LEADER:base - 1]  # slow, for the bad record only: which tag
     for start in range(0, len(directory), _ENTRY):
         entry = directory[start:start + _ENTRY]
         tag = entry[:3]
-        if tag.isdigit() and tag < b"010":
-            continue
+        if (tag.isdigit() and tag < b"010") or not entry[3:12].isdigit():
+            continue  # a control field, or a broken entry pymarc will name
         begin = base + int(entry[7:12])
         data = chunk[begin:begin + int(entry[3:7]) - 1]
         head = data.split(SUBFIELD, 1)[0]
@@ -239,7 +243,6 @@ _REASONS: dict[type[BaseException], str] = {
                                         "hết cho 12",
     marc_errors.NoFieldsFound: "bản ghi không có trường nào",
     marc_errors.TruncatedRecord: "bản ghi bị cắt cụt",
-    marc_errors.BadSubfieldCodeWarning: "mã trường con không phải ký tự ASCII",
 }
 
 

@@ -100,6 +100,7 @@ class Book:
     place: str | None = None
     year: int | None = None
     isbn: str | None = None  # valid ISBN-13, digits only
+    isbn_qualifier: str | None = None  # 020 $q, e.g. "bìa cứng"
     invalid_isbn: str | None = None  # kept for 020 $z
     ean: str | None = None  # publisher EAN (893…), for 024 3_
     price: int | None = None  # integer đồng per copy

@@ -80,11 +80,19 @@ _VN_FAMILY = frozenset(
 )
 
 
+#: Characters that show nothing: zero-width space, non-joiner and joiner, word joiner,
+#: soft hyphen, byte-order mark (NBSP and other spaces are whitespace to ``str.split``).
+INVISIBLE = "\u200b\u200c\u200d\u2060\u00ad\ufeff"
+_REMOVE_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+
+
 @lru_cache(maxsize=65536)
 def clean(text: str) -> str:
-    """NFC with whitespace collapsed and trimmed (cached: cell values repeat)."""
+    """NFC, invisible characters removed, whitespace (NBSP too) collapsed and trimmed."""
     if text.isascii():
         return " ".join(text.split())
+    if not text.isprintable():
+        text = text.translate(_REMOVE_INVISIBLE)
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 

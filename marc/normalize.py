@@ -16,10 +16,12 @@ from datetime import date
 from functools import lru_cache
 
 from marc.isbn import parse_isbn
+from marc.language import guess_language
 from marc.model import AcquisitionRow, Book, SourceRef
 from marc.names import clean, fold, parse_authors
 from marc.price import format_price, parse_price
 from marc.publishers import place_form, publisher_form
+from marc.retail import split_retail_noise
 from marc.settings import AcquisitionsConfig, Category
 
 LOW_PRICE = 1000  # đồng; below this a price is probably mistyped
@@ -37,12 +39,14 @@ _EXCEL_ZERO = re.compile(r"(\d)\.0$")
 _LANGUAGES: dict[str, str] = {
     **dict.fromkeys(("vie", "vi", "viet", "tieng viet", "viet nam"), "vie"),
     **dict.fromkeys(("eng", "en", "anh", "tieng anh", "english"), "eng"),
-    **dict.fromkeys(("fra", "fre", "fr", "phap", "tieng phap"), "fra"),
+    **dict.fromkeys(("fra", "fre", "fr", "phap", "tieng phap", "french"), "fre"),
     **dict.fromkeys(("rus", "ru", "nga", "tieng nga"), "rus"),
     **dict.fromkeys(("chi", "zho", "zh", "trung", "hoa", "tieng trung", "tieng hoa"), "chi"),
     **dict.fromkeys(("jpn", "ja", "nhat", "tieng nhat"), "jpn"),
     **dict.fromkeys(("kor", "ko", "han", "tieng han", "tieng han quoc"), "kor"),
-    **dict.fromkeys(("ger", "deu", "de", "duc", "tieng duc"), "ger"),
+    **dict.fromkeys(("ger", "deu", "de", "duc", "tieng duc", "german"), "ger"),
+    **dict.fromkeys(("spa", "es", "tay ban nha", "tieng tay ban nha", "spanish"), "spa"),
+    **dict.fromkeys(("ita", "it", "y", "tieng y", "italian"), "ita"),
 }
 # Folded GDPT 2018 textbook series names: a title naming one is inferred to be SGK.
 _TEXTBOOK_SERIES = ("ket noi tri thuc", "chan troi sang tao", "canh dieu")
@@ -76,6 +80,9 @@ def normalize_row(
     title = cells["title"]
     if not title:
         reasons.append("thiếu tên sách")
+    retail = split_retail_noise(title)
+    title = retail.title
+    warnings.extend(retail.report())
     quantity = _quantity(cells["quantity"], has_quantity_column, reasons)
     price = _price(cells["price"], reasons, warnings)
     _check_total(cells["total"], price, quantity, warnings)
@@ -99,7 +106,17 @@ def normalize_row(
     pages = _pages(cells["pages"], warnings)
     size = _size(cells["size"], warnings)
     grade = _grade(cells["grade"], warnings)
-    language = _language(cells["language"], config.language, warnings)
+    language = _language(cells["language"], config.language, warnings) if cells["language"] else (
+        guess_language(" ".join(filter(None, (title, cells["subtitle"])))) or config.language
+    )
+    edition = cells["edition"] or None
+    notes = list(retail.notes)
+    if retail.edition and edition:
+        notes.append(retail.edition)
+    if retail.qualifier and not code.isbn:
+        notes.append(retail.qualifier.capitalize())
+    if cells["note"]:
+        notes.insert(0, cells["note"])
     return Book(
         source=row.source,
         title=title,
@@ -111,6 +128,7 @@ def normalize_row(
         place=place_form(cells["place"], known, expand=config.expand_places),
         year=year,
         isbn=code.isbn,
+        isbn_qualifier=retail.qualifier if code.isbn else None,
         invalid_isbn=code.invalid,
         ean=code.ean,
         price=price,
@@ -118,13 +136,13 @@ def normalize_row(
         size=size,
         volume=_volume(cells["volume"]),
         series=series,
-        edition=cells["edition"] or None,
+        edition=edition or retail.edition,
         subject=cells["subject"] or None,
         grade=grade,
         class_number=cells["class_number"] or None,
         language=language,
         supplier=cells["supplier"] or config.supplier or None,
-        note=cells["note"] or None,
+        note=". ".join(notes) if notes else None,
         warnings=tuple(warnings),
         notes=row.notes,
     )

@@ -67,9 +67,10 @@ class ClassificationConfig:
     scheme: str = "ddc"
     ddc_indicator: str = "0"  # 082 ind1: 0 full edition, 1 abridged
     ddc_edition: str = "23"
-    textbook_policy: str = "cip"  # cip | subject_plus_level | subject
-    min_confidence: str = "medium"  # below this, proposals go to the review sheet
+    textbook_policy: str = "subject_plus_level"  # subject_plus_level | subject | cip
+    min_confidence: str = "low"  # below this, proposals go to the review sheet (see README)
     rules_file: str = ""  # extra school rules (YAML), tried before the defaults
+    model: bool = True  # the title model proposes where no rule answers
     author_mark_strategy: str = "first3"
     call_number_parts: tuple[str, ...] = ("classification", "author_mark")
     volume_prefix: str = "T."

@@ -1,8 +1,10 @@
 """The acquisitions pipeline, assembled in one place (importer → fix → exporter).
 
-read lists → normalise rows → group titles → number copies → build MARC → classify
-→ write. Every stage is a plain function or generator; the CLI only wires options,
-shows progress and prints the report.
+read lists → normalise rows → group titles → open the delivery → number copies →
+build MARC → classify → write. Every stage is a plain function or generator; the CLI
+only wires options, shows progress and prints the report. A conversion is one
+delivery (``deliveries``): its document number, date and supplier come from the
+note's header block or the caller, and every copy carries them (952 $d, $e, $x).
 """
 
 from __future__ import annotations
@@ -16,18 +18,29 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from pymarc import Record
 
+from koha_bridge.acquisitions.deliveries import (
+    DeliveryFacts,
+    DeliveryFile,
+    DeliveryRun,
+    TitleLine,
+    open_delivery,
+    record_delivery,
+)
 from koha_bridge.config import Config
+from koha_bridge.exceptions import FatalInputError
 from koha_bridge.store import Store
-from marc.build import build_record, record_id
+from marc.build import ItemOrigin, build_record, record_id
 from marc.group import group_titles, rejection_outcome
 from marc.io import MarcReadReport, read_records, replacing, write_marcxml, write_mrc
-from marc.model import Book, Outcome, SourceRef, Status, Title
+from marc.itemnote import DeliveryNote, document_text
+from marc.model import Book, ClassNumber, Outcome, SourceRef, Status, Title
 from marc.normalize import normalize_row
-from marc.readers import ReadResult, SheetReport, SkippedRow, read_acquisitions
+from marc.readers import DeliveryHeader, ReadResult, SheetReport, SkippedRow, read_acquisitions
 
 if TYPE_CHECKING:  # classification is imported at run time only when enabled
     from classification.apply import Classified
     from classification.assign import AssignReport
+    from koha_bridge.copycat.lookup import CopyReport
 
 
 @dataclass
@@ -42,6 +55,11 @@ class Conversion:
     accessions: dict[SourceRef, list[str]] = field(default_factory=dict)
     review: list[Classified] = field(default_factory=list)  # titles to review
     numbering: AssignReport | None = None  # what accession numbering did
+    facts: DeliveryFacts = field(default_factory=lambda: DeliveryFacts(()))
+    delivery: DeliveryRun | None = None  # the delivery in the store, once opened
+    acquired: date | None = None  # 952 $d given to the copies
+    voided: list[str] = field(default_factory=list)  # numbers of copies a correction dropped
+    copying: CopyReport | None = None  # what copy cataloguing (SRU) did
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status is status)
@@ -55,8 +73,22 @@ class Conversion:
         return sum(len(t.copies) for t in self.titles)
 
 
+@dataclass(frozen=True)
+class Given:
+    """Delivery facts given by the caller (``--document``, ``--date``, ``--supplier``);
+    each overrides what the note's header block says."""
+
+    document: str | None = None
+    date: date | None = None
+    supplier: str | None = None
+
+
 def prepare(
-    paths: Sequence[Path], config: Config, *, forced_category: str | None = None
+    paths: Sequence[Path],
+    config: Config,
+    *,
+    forced_category: str | None = None,
+    given: Given = Given(),
 ) -> Conversion:
     """Read, normalise and group: everything up to (not including) MARC building."""
     read: ReadResult = read_acquisitions(
@@ -84,7 +116,38 @@ def prepare(
     titles, outcomes = group_titles(books)
     outcomes = sorted([*outcomes, *rejected], key=lambda o: o.source)
     notes = {row.source: row.notes for row in read.rows if row.notes}
-    return Conversion(read.sheets, read.skipped, outcomes, titles, notes)
+    facts = _facts(paths, read.deliveries, given, titles)
+    return Conversion(read.sheets, read.skipped, outcomes, titles, notes, facts=facts)
+
+
+def _facts(
+    paths: Sequence[Path], headers: dict[str, DeliveryHeader], given: Given, titles: list[Title]
+) -> DeliveryFacts:
+    """The delivery of a set of files: the caller's facts, else their header blocks'."""
+    documents = {document_text(h.document) for h in headers.values() if h.document}
+    if len(documents) > 1 and given.document is None:
+        raise FatalInputError(
+            "Các tệp thuộc nhiều phiếu giao khác nhau (số chứng từ "
+            f"{', '.join(sorted(documents))}): hãy chuyển từng phiếu một, hoặc ghi --document"
+        )
+    header = DeliveryHeader()
+    found: list[str] = []
+    for name, one in headers.items():
+        header = header.merged(one)
+        found += [f"{name}: {line}" for line in one.found]
+    suppliers = {t.book.supplier for t in titles}
+    listed = suppliers.pop() if len(suppliers) == 1 else None
+    for option, value in (("--document", given.document), ("--supplier", given.supplier),
+                          ("--date", given.date and f"{given.date:%d/%m/%Y}")):
+        if value:
+            found.append(f"{option} {value}")
+    return DeliveryFacts(
+        files=tuple(DeliveryFile.of(Path(p)) for p in paths),
+        document=given.document or header.document,
+        date=given.date or header.date,
+        supplier=given.supplier or header.supplier or listed,
+        found=tuple(found),
+    )
 
 
 def records(
@@ -94,29 +157,85 @@ def records(
     store: Store | None,
     today: date | None = None,
 ) -> Iterator[Record]:
-    """Number, build and classify the records of a prepared conversion, one at a time."""
+    """Number, build and classify the records of a prepared conversion, one at a time.
+
+    With a store, the conversion's delivery is found or recorded first, and its copies
+    after numbering.
+    """
     today = today or date.today()
     titles: Iterable[Title] = conversion.titles
+    facts = conversion.facts
+    if store is not None:
+        run = conversion.delivery = _open(store, conversion, today)
+        delivery = run.delivery
+        origin = ItemOrigin(delivery.acquired_on, delivery.supplier, delivery.note)
+    else:
+        note = DeliveryNote(facts.document, facts.date) if facts.document or facts.date else None
+        origin = ItemOrigin(facts.date or today, facts.supplier, note)
+    conversion.acquired = origin.acquired
     if config.accession.enabled:
-        if store is None:
+        if store is None or conversion.delivery is None:
             raise ValueError("numbering copies needs the local store")
         from classification.assign import AssignReport, numbered_titles
 
         conversion.numbering = AssignReport()
-        titles = numbered_titles(conversion.titles, store, config, report=conversion.numbering)
-    built = (build_record(title, config, today=today) for title in titles)
+        titles = numbered_titles(
+            conversion.titles, store, config, report=conversion.numbering,
+            register_number=conversion.delivery.delivery.register_number,
+        )
+    built = (build_record(title, config, today=today, origin=origin) for title in titles)
     if config.classification.enabled:
-        yield from _classified(built, conversion, config)
+        yield from _classified(built, conversion, config, store)
     else:
         yield from built
     _collect_accessions(conversion)
+    if store is not None and conversion.delivery is not None:
+        _record_copies(store, config, conversion, conversion.delivery)
+
+
+def _open(store: Store, conversion: Conversion, today: date) -> DeliveryRun:
+    lines = [_line(title) for title in conversion.titles]
+    copies = [
+        (line.record_id, c.copy_number, f"{c.source.sheet or ''}|{c.source.row}")
+        for line, title in zip(lines, conversion.titles, strict=True)
+        for c in title.copies
+    ]
+    return open_delivery(store, conversion.facts, lines, copies, today=today)
+
+
+def _line(title: Title) -> TitleLine:
+    """A title as its delivery records it: copies, price, value (Σ of the copies' prices)."""
+    value = sum(c.price for c in title.copies if c.price is not None)
+    return TitleLine(record_id(title), title.book.title, len(title.copies), title.book.price,
+                     value)
+
+
+def _record_copies(store: Store, config: Config, conversion: Conversion, run: DeliveryRun) -> None:
+    """Record the delivery's titles and numbers; void the numbers of dropped copies."""
+    lines = [(_line(title), [c.accession for c in title.copies if c.accession])
+             for title in conversion.titles]
+    numbers = record_delivery(store, run, lines)
+    if numbers and config.accession.enabled:
+        from classification.accession import AccessionBook
+
+        book = AccessionBook(store, config)
+        reason = f"phiếu TQ {run.delivery.register_number} sửa lại: bản không còn trong phiếu"
+        for number in numbers:
+            book.void(number, reason)
+    conversion.voided = numbers
 
 
 def _classified(
-    built: Iterable[Record], conversion: Conversion, config: Config
+    built: Iterable[Record], conversion: Conversion, config: Config, store: Store | None
 ) -> Iterator[Record]:
     from classification.apply import Hints, classify_records
 
+    copied: dict[str, ClassNumber] = {}
+    if config.copy_cataloguing.enabled and store is not None:
+        from koha_bridge.copycat.lookup import copied_numbers
+
+        wanted = [(record_id(t), t.book.isbn) for t in conversion.titles if t.book.isbn]
+        copied, conversion.copying = copied_numbers(wanted, config.copy_cataloguing, store)
     hints = {}
     for title in conversion.titles:
         book = title.book
@@ -127,6 +246,7 @@ def _classified(
             category=book.category,
             series=book.series,
             language=book.language,
+            copied=copied.get(record_id(title)),
         )
     for record, classified in classify_records(built, config, hints):
         if classified.needs_review:

@@ -29,10 +29,45 @@ SHEETS_COLUMNS = (
 )
 
 
+def delivery_lines(conversion: Conversion) -> list[str]:
+    """What the conversion knows of its delivery note, and what the store made of it."""
+    facts = conversion.facts
+    run = conversion.delivery
+    document = run.delivery.document if run else facts.document
+    day = run.delivery.delivery_date if run else facts.date
+    supplier = run.delivery.supplier if run else facts.supplier
+    lines = [
+        "Phiếu giao: số chứng từ " + (document or "(không rõ)")
+        + ", ngày " + (f"{day:%d/%m/%Y}" if day else "(không rõ)")
+        + ", nhà cung cấp " + (supplier or "(không rõ)")
+    ]
+    if facts.found:
+        lines.append("  Đọc được: " + "; ".join(facts.found))
+    if day is None and conversion.acquired is not None:
+        lines.append(
+            f"  Không rõ ngày của phiếu: ngày nhập (952 $d) là {conversion.acquired:%d/%m/%Y}"
+            " (ngày chuyển đổi đầu tiên); hãy ghi --date nếu biết"
+        )
+    if run is not None:
+        delivery = run.delivery
+        lines.append(
+            f"  Số vào sổ tổng quát: TQ {delivery.register_number} ({run.resolution}"
+            + (f", lần sửa {delivery.revision}" if delivery.revision > 1 else "") + ")"
+        )
+        lines += [f"  Thay đổi so với lần trước: {change}" for change in run.changes]
+    if conversion.voided:
+        lines.append(
+            f"  Huỷ {len(conversion.voided)} số ĐKCB của bản không còn trong phiếu: "
+            + accession_ranges(conversion.voided)
+        )
+    return lines
+
+
 def summary_lines(conversion: Conversion) -> list[str]:
     """The counts a librarian checks first, in Vietnamese."""
     total = len(conversion.outcomes)
     lines = [
+        *delivery_lines(conversion),
         f"Số dòng dữ liệu đọc được: {total}",
         f"  Đã chuyển: {conversion.count(Status.CONVERTED)}",
         f"  Đã gộp vào dòng khác: {conversion.count(Status.MERGED)}",
@@ -46,6 +81,13 @@ def summary_lines(conversion: Conversion) -> list[str]:
             f"{numbering.reused}, bản đã có sẵn số {numbering.kept}"
         )
         lines += [f"  Cảnh báo ĐKCB: {p}" for p in numbering.problems[:20]]
+    copying = conversion.copying
+    if copying is not None:
+        lines.append(
+            f"Biên mục sao chép (SRU): {copying.found} nhan đề có số phân loại; đã hỏi "
+            f"{copying.asked} lần, lấy {copying.cached} kết quả đã lưu"
+        )
+        lines += [f"  Cảnh báo SRU: {p}" for p in copying.problems[:20]]
     if conversion.skipped:
         lines.append(f"Dòng không phải sách đã bỏ qua: {len(conversion.skipped)}")
     for sheet in conversion.sheets:

@@ -4,7 +4,8 @@ Nothing here talks to Koha except through ``balances`` (the money leavers owe, a
 of Koha for the leavers only). The result says, person by person, what ``--apply``
 would write: create, update (old → new), extend (expiry only), expire (leavers), and
 what it will not touch: leavers holding loans or owing fines, flagged promotions,
-cards of another library, rows rejected by the reader.
+cards of another library, a new identifier whose name and date of birth Koha already
+has under another card (and that card), rows rejected by the reader.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from koha_bridge.patrons.names import sort_key
 from koha_bridge.patrons.schoolyear import ExpiryRules, SchoolYear
 from koha_bridge.patrons.values import grade_of
 from koha_bridge.store import Store
+from marc.readers.header import fold
 
 Balances = Callable[[Sequence[int]], dict[int, float]]
 COMPARED = ("surname", "firstname", "category_id", "library_id", "statistics_1",
@@ -78,6 +80,7 @@ class SyncPlan:
     leavers_held: list[Held] = field(default_factory=list)  # loans or fines
     flagged: list[Held] = field(default_factory=list)
     refusal: str | None = None  # why --apply must not write at all
+    protected: set[str] = field(default_factory=set)  # Koha cards never taken for leavers
 
     @property
     def changes(self) -> list[Change]:
@@ -93,21 +96,42 @@ def plan_sync(
     config: Config,
     school_year: SchoolYear,
     balances: Balances | None = None,
+    *,
+    first_sync: bool = False,
 ) -> SyncPlan:
-    """Compare the rosters with the mirror of Koha in ``store`` (refresh it first)."""
+    """Compare the rosters with the mirror of Koha in ``store`` (refresh it first).
+
+    ``first_sync``: Koha's patrons were entered under other card numbers, so rosters
+    whose identifiers Koha does not know are not taken for another school's.
+    """
     rules = ExpiryRules.of(school_year, config.patrons, config.school.level)
     library = config.school.library_id
     categories = {Kind.PUPIL: config.patrons.pupil_category,
                   Kind.TEACHER: config.patrons.teacher_category}
+    staff = {config.patrons.teacher_category, *config.registers.staff_categories}
     koha = {r["cardnumber"]: dict(r) for r in store.query(
         "SELECT * FROM koha_patrons WHERE cardnumber IS NOT NULL AND cardnumber != ''")}
     plan = SyncPlan(school_year, roster)
-    plan.refusal = _refusal(store, roster, koha, library, set(categories.values()))
+    twins = {_person_key(f"{p['surname'] or ''} {p['firstname'] or ''}", p["date_of_birth"]): p
+             for p in koha.values() if p["library_id"] == library and p["date_of_birth"]}
+    plan.refusal = _refusal(store, roster, koha, library, set(categories.values()),
+                            first_sync)
     for person in sorted(roster.people.values(), key=lambda p: (
             p.kind, p.class_name or "", sort_key(p.surname, p.firstname))):
-        wanted = _values(person, categories[person.kind], library, rules)
         patron = koha.get(person.cardnumber)
+        category = categories[person.kind]
+        if person.kind is Kind.TEACHER and patron and patron["category_id"] in staff:
+            category = patron["category_id"]  # staff (NV, CB…) keep their own category
+        wanted = _values(person, category, library, rules)
         if patron is None:
+            twin = twins.get(_person_key(person.full_name, person.date_of_birth))
+            if twin is not None and twin["cardnumber"] not in roster.people:
+                plan.flagged.append(_held(person, twin, (
+                    f"có thể là bạn đọc số thẻ {twin['cardnumber']} trong Koha (cùng họ tên "
+                    "và ngày sinh): sửa số thẻ trong Koha thành mã định danh, hoặc kiểm tra "
+                    "lại, rồi chạy lại")))
+                plan.protected.add(twin["cardnumber"])
+                continue
             plan.creates.append(_change("create", person, wanted))
             continue
         if patron["library_id"] != library:
@@ -126,7 +150,7 @@ def plan_sync(
         action = "extend" if set(differ) == {"expiry_date"} else "update"
         change = _change(action, person, differ, patron)
         (plan.extends if action == "extend" else plan.updates).append(change)
-    _leavers(plan, store, koha, roster, library, categories, rules, balances)
+    _leavers(plan, store, koha, roster, library, categories, staff, rules, balances)
     return plan
 
 
@@ -163,6 +187,11 @@ def _held(person: Person, patron: dict[str, Any], reason: str) -> Held:
                 reason, patron["patron_id"])
 
 
+def _person_key(full_name: str, birth: str | None) -> tuple[str, str]:
+    """Who a person seems to be without an identifier: folded full name and birth date."""
+    return fold(full_name), _text(birth)
+
+
 def _text(value: Any) -> str:
     text = "" if value is None else str(value)
     return text[:10] if len(text) > 10 and text[4:5] == "-" and text[10:11] == "T" else text
@@ -192,7 +221,7 @@ def _promotion_problem(person: Person, patron: dict[str, Any], pupil_category: s
 
 
 def _refusal(store: Store, roster: RosterSet, koha: dict[str, dict[str, Any]], library: str,
-             categories: set[str]) -> str | None:
+             categories: set[str], first_sync: bool) -> str | None:
     """Why these rosters must not be applied to this Koha (wrong school), or None."""
     libraries = {r[0] for r in store.query("SELECT library_id FROM koha_libraries")}
     if libraries and library not in libraries:
@@ -208,18 +237,28 @@ def _refusal(store: Store, roster: RosterSet, koha: dict[str, dict[str, Any]], l
     ours = [p for p in koha.values()
             if p["library_id"] == library and p["category_id"] in categories]
     known = sum(1 for c in cards if c in koha)
-    if len(ours) >= MIN_KNOWN and len(cards) >= MIN_KNOWN and known < MIN_SHARE * len(cards):
+    if (not first_sync and len(ours) >= MIN_KNOWN and len(cards) >= MIN_KNOWN
+            and known < MIN_SHARE * len(cards)):
         return (f"Koha chỉ biết {known}/{len(cards)} mã trong danh sách dù đã có {len(ours)} "
-                "bạn đọc của trường: có lẽ đây là danh sách của trường khác, không ghi gì")
+                "bạn đọc của trường: có lẽ đây là danh sách của trường khác, không ghi gì "
+                "(lần đồng bộ đầu tiên, khi bạn đọc cũ mang số thẻ khác: --first-sync)")
     return None
 
 
 def _leavers(plan: SyncPlan, store: Store, koha: dict[str, dict[str, Any]], roster: RosterSet,
-             library: str, categories: dict[Kind, str], rules: ExpiryRules,
-             balances: Balances | None) -> None:
-    """People of Koha on no roster: expire them, unless they hold loans or owe money."""
-    protected = {o.cardnumber for o in roster.rejected if o.cardnumber}
-    by_category = {categories[k]: k for k in roster.kinds}  # only kinds given as lists
+             library: str, categories: dict[Kind, str], staff: set[str],
+             rules: ExpiryRules, balances: Balances | None) -> None:
+    """People of Koha on no roster: expire them, unless they hold loans or owe money.
+
+    Only kinds given as lists count: without a staff list no teacher is a leaver. Staff
+    are the teacher category and ``[registers] staff_categories``.
+    """
+    protected = plan.protected | {o.cardnumber for o in roster.rejected if o.cardnumber}
+    by_category: dict[str, Kind] = {}
+    if Kind.TEACHER in roster.kinds:
+        by_category.update(dict.fromkeys(staff, Kind.TEACHER))
+    if Kind.PUPIL in roster.kinds:
+        by_category[categories[Kind.PUPIL]] = Kind.PUPIL
     gone = [p for card, p in koha.items()
             if p["library_id"] == library and p["category_id"] in by_category
             and card not in roster.people and card not in protected]

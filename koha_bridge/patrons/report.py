@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from koha_bridge.exceptions import FatalInputError
 from koha_bridge.patrons.apply import ApplyOutcome
 from koha_bridge.patrons.model import Kind
 from koha_bridge.patrons.plan import Change, Held, SyncPlan
@@ -20,15 +21,20 @@ FIELDS_VI = {
     "date_of_birth": "Ngày sinh", "gender": "Giới tính", "expiry_date": "Hết hạn",
 }
 KIND_VI = {Kind.PUPIL: "Học sinh", Kind.TEACHER: "Giáo viên"}
+DONE_VI = "Đã ghi vào Koha"
+UNSENT_VI = "Chưa gửi (lần chạy bị dừng): chạy lại lệnh"
 PERSON = [("Số thẻ", 16), ("Họ và tên đệm", 22), ("Tên", 10), ("Lớp / tổ", 10),
           ("Loại", 10)]
 
 
 def owner_only(path: Path) -> None:
     """Create (or empty) ``path`` readable and writable by its owner only."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.close(fd)
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        raise FatalInputError(f"Không ghi được tệp {path}: {exc.strerror}") from exc
 
 
 def _vi_date(value: Any) -> str:
@@ -87,13 +93,17 @@ def outcome_lines(outcome: ApplyOutcome) -> list[str]:
 def write_plan(plan: SyncPlan, path: Path, outcome: ApplyOutcome | None = None) -> Path:
     """The plan (and, after ``--apply``, what happened) as an owner-only XLSX."""
     owner_only(path)
-    failed = {c.cardnumber: r for c, r in outcome.failed} if outcome else {}
+    results: dict[str, str] = {}
+    if outcome is not None:
+        results = {c.cardnumber: UNSENT_VI for c in plan.changes}
+        results.update({c.cardnumber: DONE_VI for c in outcome.done})
+        results.update({c.cardnumber: f"Lỗi: {r}" for c, r in outcome.failed})
     with workbook(path) as book:
         lines_sheet(book, "Tóm tắt", summary_lines(plan) + plan.roster.notes)
-        _changes(book, "Mới", plan.creates, failed)
-        _changes(book, "Thay đổi", plan.updates, failed, old_new=True)
-        _changes(book, "Gia hạn", plan.extends, failed, old_new=True)
-        _changes(book, "Rời trường", plan.expires, failed, old_new=True)
+        _changes(book, "Mới", plan.creates, results)
+        _changes(book, "Thay đổi", plan.updates, results, old_new=True)
+        _changes(book, "Gia hạn", plan.extends, results, old_new=True)
+        _changes(book, "Rời trường", plan.expires, results, old_new=True)
         _held(book, "Rời trường còn mượn", plan.leavers_held, with_debts=True)
         _held(book, "Cần xem lại", plan.flagged)
         rejected = Table(book, "Dòng bị loại", [("Tệp", 24), ("Trang", 12), ("Dòng", 6),
@@ -105,7 +115,7 @@ def write_plan(plan: SyncPlan, path: Path, outcome: ApplyOutcome | None = None) 
     return path
 
 
-def _changes(book: Any, name: str, changes: list[Change], failed: dict[str, str],
+def _changes(book: Any, name: str, changes: list[Change], results: dict[str, str],
              old_new: bool = False) -> None:
     columns = [*PERSON, ("Thay đổi" if old_new else "Giá trị ghi vào Koha", 70),
                ("Nguồn", 34), ("Kết quả", 40)]
@@ -118,7 +128,7 @@ def _changes(book: Any, name: str, changes: list[Change], failed: dict[str, str]
             parts = [f"{FIELDS_VI.get(k, k)}: {_show(k, v)}" for k, v in change.values.items()
                      if k not in ("surname", "firstname", "library_id")]
         table.append([*_person(change, change.kind), "; ".join(parts),
-                      str(change.source or ""), failed.get(change.cardnumber, "")])
+                      str(change.source or ""), results.get(change.cardnumber, "")])
 
 
 def _held(book: Any, name: str, people: list[Held], with_debts: bool = False) -> None:

@@ -24,6 +24,7 @@ from koha_bridge.patrons.values import (
     parse_date,
     parse_gender,
 )
+from marc.legacy import detect_and_convert
 from marc.readers.csvfile import CSV_SUFFIXES, read_csv_grid
 from marc.readers.header import Header, clean_header, find_header, fold, load_aliases
 from marc.readers.table import value_text
@@ -37,8 +38,10 @@ KEYS = frozenset({
 })
 NAME_KEYS = ("full_name", "given", "family_middle")
 UNUSED = frozenset({"dropped", "personal_id"})  # recognised, never read (sensitive)
-_HEADING_CLASS = re.compile(r"(?i)\blớp\s*[:\-]?\s*(\d{1,2}[\w.\-/]*|(?:lá|chồi|mầm)\s*\d+)")
-_BARE_CLASS = re.compile(r"(?i)^(?:lớp\s*)?(1[0-2]|[1-9])([a-zđ]{0,2}\d{0,2}|\.\d{1,2})$")
+_HEADING_CLASS = re.compile(
+    r"(?i)\bl(?:ớ|o)p\s*[:\-]?\s*(\d{1,2}[\w.\-/]*|(?:lá|chồi|mầm)\s*\d+)")
+# a class on its own (sheet or file name): a grade and a section, "6A1", "12.6", "5B"
+_BARE_CLASS = re.compile(r"(?i)^(?:l(?:ớ|o)p\s*)?(1[0-2]|[1-9])([a-zđ]{1,2}\d{0,2}|\.\d{1,2})$")
 _STAFF_HEADING = re.compile(r"\b(?:giao vien|can bo|nhan vien|cbgvnv)\b")
 _CARD = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._\-]{2,31}$")
 _LEFT = ("da chuyen", "chuyen di", "chuyen truong", "thoi hoc", "nghi hoc", "bo hoc",
@@ -142,8 +145,8 @@ class _Sheet:
         for col, key in self.header.columns:
             if col < len(row) and key not in UNUSED:
                 value = row[col]
-                if isinstance(value, str):
-                    value = unicodedata.normalize("NFC", " ".join(value.split()))
+                if isinstance(value, str):  # legacy-font (TCVN3, VNI) cells become Unicode
+                    value = " ".join(detect_and_convert(value)[0].split())
                 if value not in ("", None):
                     values[key] = value
         if not values and all(v in ("", None) for v in row):
@@ -213,8 +216,9 @@ def _class_from(heading: str, sheet: str | None, stem: str) -> str | None:
         if not name:
             continue
         for part in re.split(r"[\s_\-]+", unicodedata.normalize("NFC", name)):
-            if _BARE_CLASS.match(part):
-                return class_name(part)
+            bare = _BARE_CLASS.match(part)
+            if bare:
+                return class_name(bare.group(1) + bare.group(2))
         match = _HEADING_CLASS.search(name.replace("_", " "))
         if match:
             return class_name(match.group(1))

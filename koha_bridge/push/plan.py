@@ -63,7 +63,7 @@ class TitleResult(StrEnum):
 class CopyPlan:
     barcode: str
     accession: str | None
-    source: str  # 952 $x provenance, "koha-bridge: <file>[ [<sheet>]] dòng <row>"
+    source: str  # 952 $x, the delivery note (marc.itemnote)
     body: dict[str, Any]
     result: Result | None = None  # decided at plan time (skipped / conflict) or after
     reason: str = ""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from koha_bridge.push.run import CopyPlan, PushOutcome, PushPlan, Result, TitlePlan, TitleResult
 from koha_bridge.reports.xlsx import Table, workbook
-from marc.build import NOTE_PREFIX
+from marc.itemnote import PREFIX
 
 RESULT_VI = {
     Result.CREATED: "Đã tạo (nhan đề mới)",
@@ -19,7 +19,7 @@ PLANNED_NEW_VI = "Sẽ tạo (nhan đề mới)"
 PLANNED_ADD_VI = "Sẽ thêm vào nhan đề có sẵn"
 UNSENT_VI = "Chưa gửi (lần chạy bị dừng)"
 HEADINGS = (
-    "Nguồn (tệp, dòng)", "Nhan đề", "Mã biểu ghi", "Mã vạch", "Số ĐKCB", "Kết quả",
+    "Phiếu giao (952 $x)", "Nhan đề", "Mã biểu ghi", "Mã vạch", "Số ĐKCB", "Kết quả",
     "biblio_id", "item_id", "Lý do",
 )
 WIDTHS = (40, 45, 16, 14, 14, 28, 10, 10, 60)
@@ -27,8 +27,8 @@ MAX_LISTED = 20  # problem lines printed on screen; the XLSX has them all
 
 
 def source_text(source: str) -> str:
-    """``koha-bridge: lists.xlsx [Sheet1] dòng 7`` → ``lists.xlsx [Sheet1] dòng 7``."""
-    return source.removeprefix(NOTE_PREFIX)
+    """``koha-bridge: chứng từ 131/PGH …`` (952 $x) → ``chứng từ 131/PGH …``."""
+    return source.removeprefix(PREFIX).strip()
 
 
 def plan_lines(plan: PushPlan) -> list[str]:

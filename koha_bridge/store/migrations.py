@@ -6,6 +6,7 @@ Each step receives a connection inside the transaction that records it.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 
@@ -19,6 +20,62 @@ def _script(sql: str) -> Migration:
                 conn.execute(statement)
 
     return step
+
+
+#: An item key before deliveries: ``<001>|koha-bridge: <file>[ [<sheet>]] dòng <row>|<$t>``.
+_OLD_KEY = re.compile(
+    r"^(?P<rid>[^|]+)\|koha-bridge: (?P<file>.+?)(?: \[(?P<sheet>[^\[\]]*)\])?"
+    r" dòng (?P<row>\d+)\|(?P<copy>\d+)$"
+)
+
+
+def _delivery_item_keys(conn: sqlite3.Connection) -> None:
+    """Copies numbered before deliveries existed become copies of one legacy delivery per
+    file name (in order of first numbering, each with its register number); their item
+    keys take the new form ``<001>|TQ<register number>|<copy>``; ``legacy_copies`` keeps
+    the old key (so that old MARC files still find their copies) and each copy's row."""
+    rows = conn.execute(
+        "SELECT id, item_key, record_id, accession, created_at FROM accessions"
+        " WHERE status = 'assigned' AND item_key LIKE '%|koha-bridge: %' ORDER BY id"
+    ).fetchall()
+    deliveries: dict[str, tuple[int, int]] = {}  # file → (delivery id, register number)
+    for row_id, key, record_id, accession, created_at in rows:
+        match = _OLD_KEY.match(key)
+        if match is None:
+            continue
+        file = match["file"]
+        if file not in deliveries:
+            register = conn.execute(
+                "SELECT COALESCE(MAX(register_number), 0) + 1 FROM deliveries"
+            ).fetchone()[0]
+            cursor = conn.execute(
+                "INSERT INTO deliveries (register_number, acquired_on, content_hash,"
+                " legacy_file, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (register, created_at[:10], f"legacy:{file}", file, created_at, created_at),
+            )
+            deliveries[file] = (cursor.lastrowid or 0, register)
+        delivery, register = deliveries[file]
+        new_key = f"{match['rid']}|TQ{register}|{match['copy']}"
+        conn.execute("UPDATE accessions SET item_key = ? WHERE id = ?", (new_key, row_id))
+        rid = record_id or match["rid"]
+        conn.execute(
+            "INSERT INTO legacy_copies (legacy_key, item_key, delivery_id, record_id,"
+            " copy_number, source) VALUES (?, ?, ?, ?, ?, ?)",
+            (key, new_key, delivery, rid, int(match["copy"]),
+             f"{match['sheet'] or ''}|{match['row']}"),
+        )
+        conn.execute(
+            "INSERT INTO delivery_titles (delivery_id, record_id, title, copies, value,"
+            " accessions) VALUES (?, ?, '', 1, 0, ?) ON CONFLICT (delivery_id, record_id)"
+            " DO UPDATE SET copies = copies + 1, accessions = accessions || ' ' || ?",
+            (delivery, rid, accession, accession),
+        )
+    conn.execute(
+        "UPDATE deliveries SET"
+        " copies = (SELECT sum(copies) FROM delivery_titles t WHERE t.delivery_id = deliveries.id),"
+        " titles = (SELECT count(*) FROM delivery_titles t WHERE t.delivery_id = deliveries.id)"
+        " WHERE legacy_file IS NOT NULL"
+    )
 
 
 MIGRATIONS: list[tuple[str, Migration]] = [
@@ -240,6 +297,21 @@ MIGRATIONS: list[tuple[str, Migration]] = [
         ),
     ),
     (
+        "050_sru_cache",
+        _script(
+            """
+            CREATE TABLE sru_cache (
+                target TEXT NOT NULL,
+                isbn TEXT NOT NULL,
+                class_number TEXT,
+                record_xml TEXT,
+                fetched_at TEXT NOT NULL,
+                PRIMARY KEY (target, isbn)
+            )
+            """
+        ),
+    ),
+    (
         # statistics: "did this patron borrow in the year" is answered from the index alone
         "070_stats_indexes",
         _script(
@@ -286,6 +358,59 @@ MIGRATIONS: list[tuple[str, Migration]] = [
             """
         ),
     ),
+    (
+        "020_deliveries",
+        _script(
+            """
+            CREATE TABLE deliveries (
+                id INTEGER PRIMARY KEY,
+                register_number INTEGER NOT NULL UNIQUE,
+                document TEXT,
+                delivery_date TEXT,
+                acquired_on TEXT NOT NULL,
+                supplier TEXT,
+                content_hash TEXT NOT NULL,
+                titles INTEGER NOT NULL DEFAULT 0,
+                copies INTEGER NOT NULL DEFAULT 0,
+                value INTEGER NOT NULL DEFAULT 0,
+                revision INTEGER NOT NULL DEFAULT 1,
+                legacy_file TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            CREATE INDEX deliveries_hash ON deliveries (content_hash);
+            CREATE UNIQUE INDEX deliveries_document
+                ON deliveries (document, COALESCE(delivery_date, '')) WHERE document IS NOT NULL;
+            CREATE TABLE delivery_files (
+                delivery_id INTEGER NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                PRIMARY KEY (delivery_id, name)
+            );
+            CREATE TABLE delivery_titles (
+                delivery_id INTEGER NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+                record_id TEXT NOT NULL,
+                title TEXT NOT NULL,
+                copies INTEGER NOT NULL,
+                price INTEGER,
+                value INTEGER NOT NULL,
+                accessions TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (delivery_id, record_id)
+            );
+            CREATE TABLE legacy_copies (
+                legacy_key TEXT PRIMARY KEY,
+                item_key TEXT NOT NULL,
+                delivery_id INTEGER NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+                record_id TEXT NOT NULL,
+                copy_number INTEGER NOT NULL,
+                source TEXT NOT NULL
+            );
+            CREATE INDEX legacy_copies_delivery ON legacy_copies (delivery_id)
+            """
+        ),
+    ),
+    ("021_delivery_item_keys", _delivery_item_keys),
     (
         # statistics and registers scan a library's checkouts by date and join their item
         # and patron: with these columns in the index the scan never reads the table (the

@@ -14,12 +14,13 @@ from pathlib import Path
 from marc.errors import ConfigError, FatalInputError
 from marc.model import AcquisitionRow
 from marc.readers.csvfile import CSV_SUFFIXES, read_csv
+from marc.readers.delivery_header import DeliveryHeader
 from marc.readers.header import header_names, load_aliases
 from marc.readers.table import CategoryMatcher, SheetReport, SkippedRow
 from marc.readers.workbook import WORKBOOK_SUFFIXES, read_workbook
 from marc.settings import DEFAULT_CATEGORIES, Category
 
-__all__ = ["ReadResult", "SheetReport", "SkippedRow", "read_acquisitions"]
+__all__ = ["DeliveryHeader", "ReadResult", "SheetReport", "SkippedRow", "read_acquisitions"]
 
 
 @dataclass
@@ -29,6 +30,8 @@ class ReadResult:
     rows: list[AcquisitionRow] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)
     sheets: list[SheetReport] = field(default_factory=list)
+    #: file name → what its header blocks say about the delivery (sheets merged in order)
+    deliveries: dict[str, DeliveryHeader] = field(default_factory=dict)
 
 
 def read_acquisitions(
@@ -63,9 +66,12 @@ def read_acquisitions(
                 f"Tệp {path.name}: không tìm thấy dòng tiêu đề ở trang nào. Cần có cột tên "
                 f"sách và ít nhất một cột khác, ví dụ: {header_names(table)}"
             )
+        header = DeliveryHeader()
         for sheet in sheets:
+            header = header.merged(sheet.delivery)
             result.rows.extend(sheet.rows)
             result.skipped.extend(sheet.skipped)
             if sheet.report is not None:
                 result.sheets.append(sheet.report)
+        result.deliveries[path.name] = header
     return result

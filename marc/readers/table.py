@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from marc.legacy import detect_and_convert
 from marc.model import AcquisitionRow, SourceRef
+from marc.readers.delivery_header import DeliveryHeader, read_delivery_header
 from marc.readers.header import Header, find_header, fold, is_column_numbers
 from marc.settings import Category
 
@@ -58,6 +59,7 @@ class SheetResult:
     rows: list[AcquisitionRow] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)
     report: SheetReport | None = None
+    delivery: DeliveryHeader = field(default_factory=DeliveryHeader)
 
 
 class CategoryMatcher:
@@ -160,7 +162,11 @@ def read_table(
         file, sheet, numbers[header.row], header.mapping, header.unmapped, encoding,
         tuple(all_notes), encoding_note,
     )
-    return SheetResult(reader.rows, reader.skipped, report)
+    delivery = read_delivery_header(
+        rows[:header.row], rows[header.data_start:], numbers=numbers[:header.row],
+        below_numbers=numbers[header.data_start:], sheet=sheet,
+    )
+    return SheetResult(reader.rows, reader.skipped, report, delivery)
 
 
 class _RowReader:

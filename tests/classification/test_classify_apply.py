@@ -13,9 +13,12 @@ from koha_bridge.exceptions import ConfigError
 from marc.build import set_item_subfield, set_item_subfields
 from tests.classification.marcfactory import make_record, subfields
 
+#: These tests are about what the stage writes; the title model is tested on its own.
+RULES_ONLY = Config(classification=ClassificationConfig(model=False, min_confidence="medium"))
+
 
 def run(records: list, config: Config | None = None, hints: dict | None = None) -> list:
-    return list(classify_records(records, config or Config(), hints))
+    return list(classify_records(records, config or RULES_ONLY, hints))
 
 
 def test_accepted_ddc_goes_to_082_942_and_every_952() -> None:
@@ -59,7 +62,8 @@ def test_below_min_confidence_goes_to_review_and_writes_nothing() -> None:
 
 def test_lower_min_confidence_lets_the_same_proposal_through() -> None:
     record = make_record("KB1", "Harry Potter và hòn đá phù thủy", category="TN", original="eng")
-    [(out, done)] = run([record], Config(classification=ClassificationConfig(min_confidence="low")))
+    config = Config(classification=ClassificationConfig(min_confidence="low", model=False))
+    [(out, done)] = run([record], config)
     assert not done.needs_review
     assert subfields(out, "082", "a") == ["823"]
 

@@ -24,8 +24,9 @@ def _input(tmp_path: Path) -> tuple[Path, Path]:
     source = tmp_path / "in.mrc"
     write_mrc(records, source)
     config = tmp_path / "koha-bridge.toml"
-    config.write_text('[classification]\ncall_number_parts = ["classification", '
-                      '"author_mark", "year"]\n', encoding="utf-8")
+    config.write_text('[classification]\nmodel = false\nmin_confidence = "medium"\n'
+                      'call_number_parts = ["classification", "author_mark", "year"]\n',
+                      encoding="utf-8")
     return source, config
 
 
@@ -51,7 +52,8 @@ def test_classify_review_then_apply(tmp_path: Path) -> None:
     rows = book[SHEET]
     header = [c.value for c in rows[1]]
     ids = [r[0].value for r in rows.iter_rows(min_row=2)]
-    assert ids == ["KB1", "KB2", "KB3"]  # KB4's number came from the record
+    assert sorted(ids) == ["KB1", "KB2", "KB3"]  # KB4's number came from the record
+    kb3_row = ids.index("KB3") + 2
     for row in rows.iter_rows(min_row=2):
         if row[header.index(COL_ID)].value == "KB2":
             row[header.index(COL_ACCEPT)].value = "x"
@@ -65,7 +67,7 @@ def test_classify_review_then_apply(tmp_path: Path) -> None:
     result = runner.invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 1, result.output  # one correction was not applied
     assert "chấp nhận 1" in result.output and "không áp dụng 1" in result.output
-    assert "dòng 4" in result.output
+    assert f"dòng {kb3_row}" in result.output
     done = {r["001"].data: r for r in read_records(final)}
     assert subfields(done["KB2"], "082", "a") == ["823"]
     assert subfields(done["KB2"], "952", "o") == ["823 ROW 2024"] * 2
@@ -87,3 +89,21 @@ def test_review_and_apply_together_is_a_usage_error(tmp_path: Path) -> None:
                                       "--out", str(tmp_path / "o.mrc"), "--review", str(sheet),
                                       "--apply", str(sheet)])
     assert result.exit_code == 2
+
+
+def test_default_config_counts_every_source(tmp_path: Path) -> None:
+    source = tmp_path / "in.mrc"
+    write_mrc([
+        make_record("KB1", "Âm Nhạc 10 (Kết Nối) (Chuẩn)"),
+        make_record("KB2", "Thám Tử Lừng Danh Conan - Tập 105", author="Gosho Aoyama"),
+        make_record("KB3", "Những Đứa Trẻ Lớn Lên Không Ốm", author="Trương Minh Đạt"),
+    ], source)
+    out = tmp_path / "out.mrc"
+    result = CliRunner().invoke(cli, ["classify", str(source), "--out", str(out)],
+                                catch_exceptions=False)
+    assert "Số phân loại theo môn học: 1" in result.output
+    assert "Số phân loại theo quy tắc: 1" in result.output
+    written = {r["001"].data: subfields(r, "082", "a") for r in read_records(out)}
+    assert written["KB1"] == ["780.712"] and written["KB2"] == ["741.5"]
+    assert "Số phân loại theo mô hình nhan đề: 1" in result.output  # KB3: child health
+    assert written["KB3"] == ["649.3"]

@@ -105,7 +105,7 @@ def test_school_level_from_config_when_no_grade() -> None:
 
 def test_unconfirmed_csv_row_stays_lowest_under_cip() -> None:
     record = make_record("KB1", "Ngữ văn 7", category="SGK")
-    found = propose(record, hints_from_record(record), Config())
+    found = propose(record, hints_from_record(record), config(textbook_policy="cip"))
     assert found is not None
     assert (found.number, found.confidence) == ("807.12", "unconfirmed")
 
@@ -132,7 +132,7 @@ def test_gdpt_series_makes_a_textbook_whatever_the_category() -> None:
         ("Tư tưởng Hồ Chí Minh về giáo dục", {}, "335.4346", "tu_tuong_ho_chi_minh"),
         ("Lịch sử Việt Nam bằng tranh", {}, "959.7", "lich_su_vn"),
         ("Hỏi đáp pháp luật cho học sinh", {}, "349.597", "phap_luat_vn"),
-        ("Rèn kỹ năng sống cho học sinh", {}, "646.7", "ky_nang_song"),
+        ("Rèn kỹ năng sống cho học sinh", {}, "158.1", "ky_nang_song"),
         ("Dế mèn phiêu lưu ký", {"category": "TN"}, "895.9223", "truyen_thieu_nhi_vn"),
     ],
 )
@@ -149,7 +149,9 @@ def test_default_rules(title: str, kwargs: dict[str, Any], number: str, rule: st
 )
 def test_rules_do_not_fire_on_look_alike_words(title: str) -> None:
     record = make_record("KB1", title)
-    assert propose(record, hints_from_record(record), Config()) is None
+    assert propose(record, hints_from_record(record), config(model=False)) is None
+    found = propose(record, hints_from_record(record), Config())  # the title model may guess
+    assert found is None or found.source == "model"
 
 
 def test_language_hint_from_the_list() -> None:

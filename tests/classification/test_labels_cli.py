@@ -92,7 +92,7 @@ def test_list_input_is_converted_first(cli_runner: CliRunner, tmp_path: Path) ->
 def test_unreadable_list_is_an_input_error(cli_runner: CliRunner, tmp_path: Path) -> None:
     sheet = tmp_path / "danh-sach.xlsx"
     sheet.write_bytes(b"not really a workbook")
-    result = cli_runner.invoke(cli, ["--db", str(tmp_path / "kho.sqlite"), "labels", "barcode",
+    result = cli_runner.invoke(cli, ["--db", str(tmp_path / "kb.sqlite"), "labels", "barcode",
                                      str(sheet), "--out", str(tmp_path / "x.pdf")])
     assert result.exit_code == 3
     assert "danh-sach.xlsx" in result.output

@@ -22,7 +22,7 @@ from classification.review import (
     read_review_sheet,
 )
 from koha_bridge.acquisitions.review_sheet import write_review_sheet
-from koha_bridge.config import Config
+from koha_bridge.config import ClassificationConfig, Config
 from koha_bridge.exceptions import FatalInputError
 from tests.classification.marcfactory import make_record, subfields
 
@@ -36,6 +36,10 @@ def _records() -> list[Record]:
         make_record("KB4", "Mắt biếc : truyện dài", author="Nguyễn Nhật Ánh"),  # accepted
         make_record("KB5", "Tuổi thơ dữ dội", author="Phùng Quán", category="TN"),  # low
     ]
+
+
+#: The review mechanics, with rules only (the model has its own tests).
+RULES_ONLY = Config(classification=ClassificationConfig(model=False, min_confidence="medium"))
 
 
 def _classified(config: Config) -> tuple[list[Record], list[Classified]]:
@@ -55,30 +59,42 @@ def _fill(path: Path, values: dict[str, dict[str, object]]) -> None:
     book.save(path)
 
 
+def _row_of(path: Path, rid: str) -> int:
+    """The sheet row (1 = heading) of a record."""
+    sheet = load_workbook(path, read_only=True)[SHEET]
+    ids = [r[0] for r in sheet.iter_rows(values_only=True)]
+    return ids.index(rid) + 1
+
+
 def test_sheet_layout(tmp_path: Path) -> None:
-    _, items = _classified(Config())
+    _, items = _classified(RULES_ONLY)
     path = tmp_path / "review.xlsx"
     assert write_review_sheet(items, path) == 5
     book = load_workbook(path)
     sheet = book[SHEET]
     assert [c.value for c in sheet[1]] == [h for h, _ in COLUMNS]
-    assert [h for h, _ in COLUMNS][:8] == [
-        "Mã biểu ghi (001)", "Nhan đề", "Tác giả", "Lớp", "Đề xuất", "Nguồn", "Độ tin cậy",
-        "Lý do"]
+    assert [h for h, _ in COLUMNS][:12] == [
+        "Mã biểu ghi (001)", "Nhan đề", "Tác giả", "Lớp", "Môn", "Đề xuất", "Nguồn",
+        "Độ tin cậy", "Lý do", "Phương án 2", "Nhan đề cho biết", "Trạng thái"]
     assert COLUMNS[-1][0] == "Số phân loại đã sửa"
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["B"].width >= 40
+    order = [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows["KB1"][4:7] == ("823", "quy tắc vhnn_anh", "thấp")
-    assert rows["KB1"][8] == "Cần duyệt"
-    assert rows["KB4"][8] == "Đã ghi"
-    assert rows["KB3"][4] in ("", None)
+    assert rows["KB1"][5:8] == ("823", "quy tắc vhnn_anh", "thấp")
+    assert rows["KB1"][11] == "Cần duyệt"
+    assert rows["KB4"][11] == "Đã ghi"
+    assert rows["KB3"][5] in ("", None)
+    assert rows["KB2"][3:5] == ("Lớp 7", "Ngữ văn")  # found in the title
+    assert "Ngữ văn" in rows["KB2"][10] and "lớp 7" in rows["KB2"][10]
+    # by need: no proposal first, then the least confident, written rows last
+    assert order[0] == "KB3" and order[-1] == "KB4"
     guide = " ".join(str(c.value) for c in book[GUIDE]["A"])
     assert "Chấp nhận" in guide and "Số phân loại đã sửa" in guide and "--apply" in guide
 
 
 def test_round_trip_correct_accept_reject_and_rerun(tmp_path: Path) -> None:
-    config = Config()
+    config = RULES_ONLY
     records, items = _classified(config)
     path = tmp_path / "review.xlsx"
     write_review_sheet(items, path)
@@ -103,7 +119,7 @@ def test_round_trip_correct_accept_reject_and_rerun(tmp_path: Path) -> None:
     assert subfields(by_id["KB2"], "952", "o") == ["807.12 BUI"] * 2
 
     assert results["KB3"].startswith(ReviewAction.REJECTED)
-    assert "dòng 4" in results["KB3"] and "sách hay" in results["KB3"]
+    assert f"dòng {_row_of(path, 'KB3')}" in results["KB3"] and "sách hay" in results["KB3"]
     assert by_id["KB3"].get_fields("082") == []
     assert subfields(by_id["KB3"], "952", "o") == []
 
@@ -139,7 +155,7 @@ def test_correction_replaces_a_written_number_and_keeps_084(tmp_path: Path) -> N
 
 
 def test_unknown_ids_and_odd_accept_marks_are_reported(tmp_path: Path) -> None:
-    config = Config()
+    config = RULES_ONLY
     records, items = _classified(config)
     path = tmp_path / "review.xlsx"
     write_review_sheet(items, path)
@@ -147,18 +163,19 @@ def test_unknown_ids_and_odd_accept_marks_are_reported(tmp_path: Path) -> None:
     report = ReviewReport()
     results = dict((r["001"].data, w) for r, w in
                    apply_review(records[:2], path, config, report=report))
-    assert results["KB1"].startswith(ReviewAction.REJECTED) and "dòng 2" in results["KB1"]
+    assert results["KB1"].startswith(ReviewAction.REJECTED)
+    assert f"dòng {_row_of(path, 'KB1')}" in results["KB1"]
     assert results["KB2"].startswith(ReviewAction.ACCEPTED)
     assert report.problems == []  # only rows with a decision can be unknown
 
     _fill(path, {"KB5": {COL_CORRECTION: "895.9223"}})
     report = ReviewReport()
     list(apply_review(records[:2], path, config, report=report))
-    assert any("KB5" in p and "dòng 6" in p for p in report.problems)
+    assert any("KB5" in p and f"dòng {_row_of(path, 'KB5')}" in p for p in report.problems)
 
 
 def test_numbers_typed_into_general_cells_get_their_ddc_form(tmp_path: Path) -> None:
-    _, items = _classified(Config())
+    _, items = _classified(RULES_ONLY)
     path = tmp_path / "review.xlsx"
     write_review_sheet(items, path)
     _fill(path, {"KB1": {COL_CORRECTION: 30}, "KB2": {COL_CORRECTION: 4.0712}})

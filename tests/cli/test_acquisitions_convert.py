@@ -144,8 +144,9 @@ def test_numbering_during_conversion_equals_numbering_the_records_after(
     plain_config = tmp_path / "plain.toml"
     plain_config.write_text("[accession]\nenabled = false\n", encoding="utf-8")
     plain = tmp_path / "plain.mrc"
-    runner.invoke(cli, ["--config", str(plain_config), "acquisitions", "convert", str(SAMPLE),
-                        "--out", str(plain)], catch_exceptions=False)
+    runner.invoke(cli, ["--config", str(plain_config), "--db", str(tmp_path / "p.sqlite"),
+                        "acquisitions", "convert", str(SAMPLE), "--out", str(plain)],
+                  catch_exceptions=False)
     later = tmp_path / "later.mrc"
     result = runner.invoke(cli, ["--db", str(tmp_path / "b.sqlite"), "accession", "assign",
                                  str(plain), "--out", str(later)], catch_exceptions=False)
@@ -181,8 +182,11 @@ def test_long_review_sheet_is_written_beside_the_report(
 
     monkeypatch.setattr(report_module, "SIDE_PROCESS_ROWS", 1)
     out = tmp_path / "sach.mrc"
-    result = runner.invoke(cli, ["--db", str(tmp_path / "kb.sqlite"), "acquisitions", "convert",
-                                 str(SAMPLE), "--out", str(out)], catch_exceptions=False)
+    strict = tmp_path / "koha-bridge.toml"  # most titles are shelf-ready by default
+    strict.write_text('[classification]\nmin_confidence = "high"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["--config", str(strict), "--db", str(tmp_path / "kb.sqlite"),
+                                 "acquisitions", "convert", str(SAMPLE), "--out", str(out)],
+                           catch_exceptions=False)
     review = tmp_path / "sach-duyet.xlsx"
     assert str(review) in result.output
     rows = list(load_workbook(review, read_only=True).worksheets[0].iter_rows(values_only=True))

@@ -16,14 +16,14 @@ from marc.build import (
     UNKNOWN_PLACE,
     UNKNOWN_PUBLISHER,
     UNKNOWN_YEAR,
+    ItemOrigin,
     build_record,
-    copy_source_note,
     item_field,
     normalize_record,
-    parse_copy_source_note,
     record_id,
     set_item_subfield,
 )
+from marc.itemnote import DeliveryNote, parse_delivery_note
 from marc.model import Book, ClassNumber, Copy, SourceRef, Title
 
 TODAY = date(2025, 9, 5)
@@ -31,6 +31,8 @@ NOW = datetime(2025, 9, 5, 14, 30, 7)
 SRC = SourceRef("Danh sách 2025.xlsx", "Tham khảo", 12)
 RDA = Config(school=SchoolConfig(library_id="THCSLL", level="THCS"))
 AACR2 = dataclasses.replace(RDA, acquisitions=AcquisitionsConfig(publication_field="260"))
+DELIVERED = date(2025, 9, 1)
+ORIGIN = ItemOrigin(DELIVERED, None, DeliveryNote("131/PGH", DELIVERED, 12))
 
 
 def title_of(copies: int = 1, **book: Any) -> Title:
@@ -45,7 +47,7 @@ def title_of(copies: int = 1, **book: Any) -> Title:
 
 
 def build(title: Title, config: Config = RDA) -> Record:
-    return build_record(title, config, today=TODAY, now=NOW)
+    return build_record(title, config, today=TODAY, now=NOW, origin=ORIGIN)
 
 
 def f008(record: Record) -> str:
@@ -214,8 +216,8 @@ def test_authors_main_and_added_entries() -> None:
         ("710", Indicators("2", " "), [Subfield("a", "Bộ Giáo dục và Đào tạo")]),
     ]
     assert record["245"].indicators == Indicators("1", "0")
-    assert record["245"]["c"] == (
-        "Hà Huy Khoái (tổng chủ biên), Rowling, J. K., Bộ Giáo dục và Đào tạo, Lý Lan (dịch)."
+    assert record["245"]["c"] == (  # initials closed up in 245 $c only (700 $a above)
+        "Hà Huy Khoái (tổng chủ biên), Rowling, J.K., Bộ Giáo dục và Đào tạo, Lý Lan (dịch)."
     )
 
 
@@ -325,14 +327,14 @@ def test_one_952_per_copy_with_koha_subfields() -> None:
     assert [(s.code, s.value) for s in items[0].subfields] == [
         ("a", "THCSLL"),
         ("b", "THCSLL"),
-        ("d", "2025-09-05"),
+        ("d", "2025-09-01"),  # the delivery's date, not the day of conversion
         ("e", "mua"),
         ("g", "45000"),
         ("v", "45000"),
         ("y", "STN"),
         ("8", "TN"),
         ("t", "1"),
-        ("x", "koha-bridge: Danh sách 2025.xlsx [Tham khảo] dòng 12"),
+        ("x", "koha-bridge: chứng từ 131/PGH ngày 01/09/2025; số vào sổ TQ 12"),
     ]
     second = {s.code: s.value for s in items[1].subfields}
     assert second["i"] == "TN.00002"
@@ -374,12 +376,12 @@ def test_item_field_matches_the_record_items() -> None:
     title = title_of(copies=2, price=45000, class_number="510")
     title.copies[0].call_number = "510 HAK"
     record = build(title)
-    fields = [item_field(c, title, RDA, today=TODAY) for c in title.copies]
+    fields = [item_field(c, title, RDA, today=TODAY, origin=ORIGIN) for c in title.copies]
     assert [str(f) for f in fields] == [str(f) for f in record.get_fields("952")]
 
 
 def test_set_item_subfield_replaces_adds_in_order_and_removes() -> None:
-    field = item_field(title_of().copies[0], title_of(), RDA, today=TODAY)
+    field = item_field(title_of().copies[0], title_of(), RDA, today=TODAY, origin=ORIGIN)
     set_item_subfield(field, "p", "SGK.00001")
     set_item_subfield(field, "i", "SGK.00001")
     set_item_subfield(field, "o", "510 HAK")
@@ -391,13 +393,19 @@ def test_set_item_subfield_replaces_adds_in_order_and_removes() -> None:
     assert "o" not in [s.code for s in field.subfields]
 
 
-def test_copy_source_note_round_trip() -> None:
-    for source in (SRC, SourceRef("ds [2024].csv", None, 3), SourceRef("a b.xls", "Sheet 1", 7)):
-        note = copy_source_note(source)
-        assert note.startswith("koha-bridge: ")
-        assert parse_copy_source_note(note) == source
-    assert copy_source_note(SourceRef("ds.csv", None, 3)) == "koha-bridge: ds.csv dòng 3"
-    assert parse_copy_source_note("Sách tặng của hội phụ huynh") is None
+def test_items_carry_their_delivery() -> None:
+    title = title_of(copies=2, supplier="Nhà sách Fahasa")
+    items = build(title).get_fields("952")
+    notes = [parse_delivery_note(item["x"]) for item in items]
+    assert notes == [DeliveryNote("131/PGH", DELIVERED, 12)] * 2
+    assert [item["e"] for item in items] == ["Nhà sách Fahasa"] * 2  # the row's supplier
+    # the delivery's supplier wins over the row's
+    origin = dataclasses.replace(ORIGIN, supplier="Công ty Sách Hà Nội")
+    record = build_record(title, RDA, today=TODAY, origin=origin)
+    assert {item["e"] for item in record.get_fields("952")} == {"Công ty Sách Hà Nội"}
+    # no delivery: dated today, no note
+    bare = build_record(title, RDA, today=TODAY)
+    assert [(i["d"], i.get("x")) for i in bare.get_fields("952")] == [("2025-09-05", None)] * 2
 
 
 def test_text_is_nfc_trimmed_and_free_of_control_characters() -> None:

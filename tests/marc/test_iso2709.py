@@ -16,7 +16,7 @@ from pymarc import Record
 from marc.errors import FatalInputError
 from marc.io import MarcReadReport, read_records, write_marcxml, write_mrc
 from tests.conftest import FIXTURES, require_tool
-from tests.fixtures.make_marc_fixtures import MARC8_TITLES, broken_records, good
+from tests.fixtures.make_marc_fixtures import MARC8_TITLES, broken_records, good, iso2709
 
 MARC = FIXTURES / "marc"
 SLIM = "{http://www.loc.gov/MARC21/slim}"
@@ -129,3 +129,68 @@ def test_marcxml_records_that_are_not_marc_are_skipped(tmp_path: Path) -> None:
     with pytest.raises(FatalInputError, match=r"bản ghi số 2 \(dòng 4\)"):
         list(read_records(path, strict=True))
 
+
+
+def test_a_broken_first_record_does_not_hide_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "first.mrc"
+    path.write_bytes(b"0x" + good(1)[2:] + good(2))
+    report = MarcReadReport()
+    assert [r["001"].data for r in read_records(path, report=report)] == ["GOOD-2"]
+    assert [(s.number, s.offset) for s in report.skipped] == [(1, 0)]
+    junk = tmp_path / "junk.mrc"
+    junk.write_bytes(b"hello, not MARC at all\n")
+    with pytest.raises(FatalInputError, match="không phải tệp MARC"):
+        list(read_records(junk))
+
+
+def test_marc8_bytes_no_table_maps_are_reported_not_blanked(capfd: pytest.CaptureFixture[str]
+                                                            ) -> None:
+    report = MarcReadReport()
+    records = list(read_records(MARC / "marc8-bad-byte.mrc", report=report))
+    assert [r["001"].data for r in records] == ["M8-1"]  # the byte order mark is no record
+    [skipped] = report.skipped
+    assert (skipped.number, skipped.offset) == (1, 3)
+    assert "MARC-8 không chuyển được" in skipped.reason and "0xff" in skipped.reason
+    assert report.marc8 == 1
+    assert capfd.readouterr().err == ""  # pymarc's complaint is in the report, not on stderr
+
+
+PYMARC = Path(__file__).resolve().parents[1] / "data" / "pymarc"
+
+
+def test_pymarc_test_files_are_read_or_reported(tmp_path: Path) -> None:
+    report = MarcReadReport()
+    [record] = read_records(PYMARC / "utf8.xml", report=report)
+    assert record["505"]["t"] == "Préludes" and record.leader[9] == "a"
+    assert report.read == 1 and report.skipped == []
+    report = MarcReadReport()
+    assert list(read_records(PYMARC / "bad_tag.xml", report=report)) == []
+    [skipped] = report.skipped
+    assert (skipped.number, skipped.line) == (1, 2) and "leader" in skipped.reason
+    with pytest.raises(FatalInputError, match=r"bad_tag\.xml: bản ghi số 1 \(dòng 2\)"):
+        list(read_records(PYMARC / "bad_tag.xml", strict=True))
+    mended = tmp_path / "tag42.xml"  # with a whole leader: pymarc reads the tag "42" as 042
+    mended.write_text((PYMARC / "bad_tag.xml").read_text(encoding="utf-8").replace(
+        "      Z   22 4500", "00000nam a2200000 a 4500"), encoding="utf-8")
+    [record] = read_records(mended)
+    assert record["042"]["a"] == "dc" and record["245"]["a"] == "The Untamed"
+    lettered = tmp_path / "tag4x.xml"  # a tag that is no tag at all is refused
+    lettered.write_text(mended.read_text(encoding="utf-8").replace('tag="42"', 'tag="4 2"'),
+                        encoding="utf-8")
+    report = MarcReadReport()
+    assert list(read_records(lettered, report=report)) == []
+    assert report.skipped[0].reason == "nhãn trường không hợp lệ: '4 2'"
+
+
+def test_non_ascii_subfield_code_is_reported_and_pymarc_stays_quiet(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, recwarn: pytest.WarningsRecorder
+) -> None:
+    path = tmp_path / "code.mrc"
+    path.write_bytes(iso2709("00000nam a2200000 a 4500", [
+        ("001", b"BAD-CODE"), ("245", b"10\x1f\xc3\xa9T\xc3\xaan s\xc3\xa1ch")]) + good(2))
+    report = MarcReadReport()
+    assert [r["001"].data for r in read_records(path, report=report)] == ["GOOD-2"]
+    assert report.skipped[0].reason == "mã trường con không phải ký tự ASCII"
+    list(read_records(MARC / "broken.mrc"))
+    assert not [r for r in caplog.records if r.name.startswith("pymarc")]
+    assert len(recwarn) == 0  # nothing repaired silently behind the report

@@ -298,7 +298,7 @@ def test_unclear_grade_warns() -> None:
 
 @pytest.mark.parametrize(
     ("written", "code"),
-    [("Tiếng Anh", "eng"), ("Anh", "eng"), ("eng", "eng"), ("Tiếng Pháp", "fra"),
+    [("Tiếng Anh", "eng"), ("Anh", "eng"), ("eng", "eng"), ("Tiếng Pháp", "fre"),
      ("tiếng Nga", "rus"), ("Tiếng Trung", "chi"), ("Nhật", "jpn"), ("Tiếng Hàn", "kor"),
      ("Đức", "ger"), ("Tiếng Việt", "vie")],
 )
@@ -308,7 +308,9 @@ def test_language(written: str, code: str) -> None:
 
 def test_language_default_and_unknown() -> None:
     assert book().language == "vie"
-    assert book(config=replace(CONFIG, language="eng")).language == "eng"
+    # The configured default applies when the title shows no language of its own.
+    assert book(title="Doraemon", config=replace(CONFIG, language="eng")).language == "eng"
+    assert book(config=replace(CONFIG, language="eng")).language == "vie"  # "Tập": Vietnamese
     b = book(language="Quốc ngữ cổ")
     assert b.language == "vie" and len(b.warnings) == 1 and "Quốc ngữ cổ" in b.warnings[0]
 

@@ -112,6 +112,15 @@ def test_short_legacy_cells_follow_the_sheet() -> None:
     assert texts_encoding(["Toán 6", "Ngữ văn", unicode_to_tcvn3("Tiếng Việt")]) is None
 
 
+def test_western_lists_are_not_taken_for_legacy_vietnamese() -> None:
+    french = ["Le Petit Prince", "Antoine de Saint-Exupéry", "Café au lait", "Élève",
+              "Les Misérables", "Hachette Éducation", "À la recherche du temps perdu", "Noël"]
+    german = ["Die Verwandlung", "Märchen", "Grüße aus München", "Straße"]
+    spanish = ["Don Quijote de la Mancha", "España", "Canción", "Niño"]
+    for texts in (french, german, spanish):
+        assert texts_encoding(texts) is None
+
+
 def test_mixed_sheet_is_decoded_cell_by_cell_and_reported() -> None:
     result = read_acquisitions([FIXTURES / "readers" / "legacy-cells.xlsx"])
     sheet = result.sheets[0]

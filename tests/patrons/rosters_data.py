@@ -8,7 +8,8 @@
 - ``lop-6A1.xlsx``: one class per file, class in a heading ``DANH SÁCH HỌC SINH LỚP 6A1``,
   ``Họ và tên đệm`` + ``Tên``, Excel date cells and serial numbers; one pupil also in the
   export (merged), one identifier taken by another person (rejected);
-- ``khoi-7.xlsx``: one sheet per class (``7A1``, ``7A2``), ``Mã HS`` only, ``d/m/yy``;
+- ``khoi-7.xlsx``: one sheet per class (``7A1``, ``7A2``), ``Mã HS`` only, ``d/m/yy``, a
+  name typed in a TCVN3 (.VnTime) font;
 - ``toan-truong.csv``: one big list with a ``Lớp`` column, ISO dates, two namesakes;
 - ``8A1.xls``: Excel 97-2003, the class only in the file name;
 - ``giao-vien.csv``: teachers (UTF-8 with BOM), ``Mã giáo viên``, ``Tổ chuyên môn``.
@@ -22,6 +23,8 @@ from pathlib import Path
 
 import xlwt
 from openpyxl import Workbook
+
+from marc.legacy import unicode_to_tcvn3
 
 EXPORT_HEADER = ["STT", "Mã định danh Bộ GD&ĐT", "Họ tên", "Ngày sinh", "Giới tính",
                  "Dân tộc", "Trạng thái", "SĐT liên hệ", "Tên cha", "Lớp học", "Khối học",
@@ -100,7 +103,8 @@ def write_sheet_per_class(path: Path) -> Path:
         ws = wb.create_sheet(name)
         ws.append(["STT", "Họ và tên", "Mã HS", "Ngày sinh", "Giới tính"])
         for n, (card, full, birth, sex) in enumerate(pupils, 1):
-            ws.append([n, full, card, birth, sex])
+            ws.append([n, unicode_to_tcvn3(full) if card == "HS702" else full, card, birth,
+                       sex])
     wb.save(path)
     return path
 

@@ -7,6 +7,7 @@ import logging
 from collections import Counter
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -48,6 +49,10 @@ def test_a_refused_patron_stops_only_that_patron(
     with Store(tmp_path / "kb.sqlite") as store:
         counts = SyncJournal(store, "2025-2026").counts()
     assert counts[("create", "failed")] == 1 and counts[("create", "done")] == 5
+    book = openpyxl.load_workbook(tmp_path / "plan.xlsx", read_only=True)
+    results = [r[7] for r in book["Mới"].iter_rows(min_row=2, values_only=True)]
+    assert results.count("Đã ghi vào Koha") == 5
+    assert next(r for r in results if r != "Đã ghi vào Koha").startswith("Lỗi: Koha từ chối")
     again = sync(tmp_path, fake_koha, roster_files, "--apply")
     assert "Đã ghi vào Koha: 1 thay đổi" in again.output, again.output
     assert EXPECTED["create"] <= set(_creates(fake_koha))

@@ -108,6 +108,8 @@ def test_another_schools_rosters_are_refused(store: Store) -> None:
     strangers = [pupil(f"S{i}", "8A1", 8) for i in range(25)]
     plan = plan_sync(roster(*strangers), store, CONFIG, YEAR)
     assert plan.refusal and "trường khác" in plan.refusal
+    first = plan_sync(roster(*strangers), store, CONFIG, YEAR, first_sync=True)
+    assert first.refusal is None and len(first.creates) == 25
     ours = plan_sync(roster(*[pupil(f"K{i}", "8A1", 8) for i in range(1, 26)]), store,
                      CONFIG, YEAR)
     assert ours.refusal is None
@@ -136,3 +138,34 @@ def test_patrons_config_section_is_checked(tmp_path: Path) -> None:
     path.write_text('[patrons]\npupil_expiry = "31/07"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="MM-DD"):
         load_config(path)
+
+
+def test_staff_keep_their_category_and_leave_like_teachers(store: Store) -> None:
+    koha(store, (1, "NV1", "NV", "MAU", "Văn phòng", None, "2099-12-31"),
+         (2, "NV2", "NV", "MAU", "Văn phòng", None, "2099-12-31"),
+         (3, "GV1", "GV", "MAU", "Tổ Toán", None, "2099-12-31"))
+    staff = Person(Kind.TEACHER, "NV1", "Lê Văn", "Tám", SRC, class_name="Tổ Văn phòng")
+    new = Person(Kind.TEACHER, "GV2", "Lê Văn", "Chín", SRC)
+    plan = plan_sync(roster(staff, new, kinds={Kind.TEACHER}), store, CONFIG, YEAR)
+    assert [(c.cardnumber, c.values) for c in plan.updates] == [
+        ("NV1", {"statistics_1": "Tổ Văn phòng"})]  # NV stays NV
+    assert [(c.cardnumber, c.values["category_id"]) for c in plan.creates] == [("GV2", "GV")]
+    assert sorted(c.cardnumber for c in plan.expires) == ["GV1", "NV2"]
+
+
+def test_a_pupil_koha_knows_under_an_old_card_is_flagged_not_created(store: Store) -> None:
+    with store.atomic() as conn:
+        conn.execute(
+            "INSERT INTO koha_patrons (patron_id, cardnumber, surname, firstname, category_id,"
+            " library_id, statistics_1, statistics_2, date_of_birth, expiry_date, pulled_at)"
+            " VALUES (1, 'TV0007', 'Lê  văn', 'TÁM', 'HS', 'MAU', '7A1', '7', '2012-03-04',"
+            " '2026-05-31', 'x')")
+    same = Person(Kind.PUPIL, "7900000001", "Lê Văn", "Tám", SRC, "2012-03-04",
+                  class_name="8A1", grade=8)
+    other = Person(Kind.PUPIL, "7900000002", "Lê Văn", "Tám", SRC, "2013-01-01",
+                   class_name="7A1", grade=7)  # a namesake born another day
+    plan = plan_sync(roster(same, other), store, CONFIG, YEAR, first_sync=True)
+    assert [c.cardnumber for c in plan.creates] == ["7900000002"]
+    assert [(h.cardnumber, h.patron_id) for h in plan.flagged] == [("7900000001", 1)]
+    assert "TV0007" in plan.flagged[0].reason
+    assert plan.expires == []  # the old card is not a leaver

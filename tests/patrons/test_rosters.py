@@ -10,7 +10,7 @@ import pytest
 from koha_bridge.exceptions import FatalInputError
 from koha_bridge.patrons.model import Kind
 from koha_bridge.patrons.names import clean_name, collation_key, sort_key, split_name
-from koha_bridge.patrons.rosters import read_rosters
+from koha_bridge.patrons.rosters import _class_from, read_rosters
 from koha_bridge.patrons.values import ValueProblem, class_name, grade_of, parse_date
 
 
@@ -70,6 +70,8 @@ def test_one_sheet_per_class_short_years_and_local_codes(roster_files: list[Path
     result = read_rosters([roster_files[2]], local_prefix="T1-")
     khang = result.people["T1-HS701"]
     assert (khang.class_name, khang.grade, khang.date_of_birth) == ("7A1", 7, "2013-04-03")
+    lan = result.people["T1-HS702"]  # typed in a TCVN3 font
+    assert (lan.surname, lan.firstname) == ("Ngô Thị", "Lan")
     huy = result.people["T1-HS703"]
     assert (huy.class_name, huy.source.sheet, huy.source.row) == ("7A2", "7A2", 3)
     assert huy.date_of_birth is None and huy.gender is None
@@ -140,3 +142,16 @@ def test_class_names_and_grades() -> None:
     assert (grade_of("12.6", "Khối 12"), grade_of("10A2", None), grade_of("Lá 1", None)) == (
         12, 10, None)
     assert grade_of("Chuyên Anh", "Khối 11") == 11
+
+
+@pytest.mark.parametrize(("heading", "sheet", "stem", "expected"), [
+    ("DANH SÁCH HỌC SINH LỚP 12.6", None, "x", "12.6"),
+    ("", "Lớp 5B", "x", "5B"),
+    ("", None, "Lop6A1", "6A1"),
+    ("", None, "ds_lop_9a3", "9A3"),
+    ("", None, "danh-sach-2025-10", None),  # a year and a number are not a class
+    ("", None, "DS lớp Lá 1", "Lá 1"),
+])
+def test_class_of_a_sheet_without_a_class_column(heading: str, sheet: str | None, stem: str,
+                                                 expected: str | None) -> None:
+    assert _class_from(heading, sheet, stem) == expected

@@ -61,7 +61,7 @@ def test_dry_run_prints_and_writes_the_plan_and_writes_nothing(fake_koha: FakeKo
     assert {p for m, p in sent if m == "POST"} == {"/api/v1/oauth/token"}
     assert len(fake_koha.biblios()) == 1 and len(fake_koha.items()) == 1
     report = rows(tmp_path / "sach-koha.xlsx")
-    assert report[0][:6] == ("Nguồn (tệp, dòng)", "Nhan đề", "Mã biểu ghi", "Mã vạch",
+    assert report[0][:6] == ("Phiếu giao (952 $x)", "Nhan đề", "Mã biểu ghi", "Mã vạch",
                              "Số ĐKCB", "Kết quả")
     assert [r[5] for r in report[1:]] == [
         "Sẽ tạo (nhan đề mới)", "Sẽ tạo (nhan đề mới)", "Sẽ thêm vào nhan đề có sẵn",
@@ -83,7 +83,8 @@ def test_push_a_supplier_list_then_rerun_sends_nothing(fake_koha: FakeKoha,
     assert len(fake_koha.biblios()) == 3 and len(fake_koha.items()) == 11
     table = rows(report)
     assert len(table) == 12
-    assert table[1][0] == "giao-sach.csv dòng 5" and table[1][5] == "Đã tạo (nhan đề mới)"
+    # the copy's delivery note (952 $x): this list names no document, its register number is 1
+    assert table[1][0] == "số vào sổ TQ 1" and table[1][5] == "Đã tạo (nhan đề mới)"
     assert all(isinstance(r[6], int) and isinstance(r[7], int) for r in table[1:])
     fake_koha.clear_requests()
     again = run(tmp_path, env_for(fake_koha), str(source), "--report", str(report))

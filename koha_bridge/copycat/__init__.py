@@ -1,0 +1,1 @@
+"""Copy cataloguing: class numbers of other catalogues, asked by ISBN (SRU)."""

@@ -1,0 +1,76 @@
+"""The title model: scoring, main-class ranking, calibrated levels, the shipped file."""
+
+from __future__ import annotations
+
+import json
+
+from classification.apply import classify_records
+from classification.titlemodel import (
+    FICTION,
+    MODEL_FILE,
+    TitleModel,
+    default_model,
+    features,
+    number_of,
+)
+from koha_bridge.config import Config
+from tests.classification.marcfactory import make_record
+
+TINY = {
+    "labels": ["641.5", "640", FICTION],
+    "documents": [2, 1, 2],
+    "token_totals": [4, 2, 4],
+    "vocabulary": 6,
+    "alpha": 0.5,
+    "temperature": 1.0,
+    "tokens": {"nau": {"0": 2}, "an": {"0": 2, "1": 1}, "meo": {"1": 1},
+               "truyen": {"2": 2}, "ngan": {"2": 2}},
+    "levels": {"high": 0.9, "medium": 0.7, "low": 0.5},
+}
+
+
+def test_scores_and_ranks_by_main_class() -> None:
+    model = TitleModel(TINY)
+    guess = model.guess(["nau", "an"], None)
+    assert guess.number == "641.5" and guess.runner_up == "895.9223"
+    assert 0.5 < guess.probability <= 1.0 and guess.runner_up_probability < guess.probability
+    # 640 and 641.5 are one main class: their probabilities add up
+    split = model.guess(["an", "meo"], None)
+    assert split.number[0] == "6" and split.probability > 0.5
+
+
+def test_fiction_follows_the_author_origin() -> None:
+    model = TitleModel(TINY)
+    assert model.guess(["truyen", "ngan"], "jpn").number == "895.63"
+    assert model.guess(["truyen", "ngan"], "vie").number == "895.9223"
+    assert number_of(FICTION, "kor") == "895.73" and number_of("741.5", "jpn") == "741.5"
+
+
+def test_levels_are_thresholds() -> None:
+    model = TitleModel(TINY)
+    assert [model.confidence(p) for p in (0.95, 0.8, 0.6, 0.2)] == [
+        "high", "medium", "low", "unconfirmed"]
+
+
+def test_features_are_the_same_at_training_and_prediction() -> None:
+    tokens = features("Nấu Ăn Ngon", "Cẩm Tuyết", "vie", "Phụ Nữ")
+    assert tokens[:3] == ["nau", "an", "ngon"] and "nau_an" in tokens
+    assert "@origin:vie" in tokens and "@author:cam tuyet" in tokens
+    assert "@publisher:phu nu" in tokens
+
+
+def test_the_shipped_model_was_trained_on_the_dev_half_and_is_calibrated() -> None:
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert "titles-dev.csv" in data["trained_on"]
+    levels = data["levels"]
+    assert levels["high"] >= levels.get("medium", 0) >= levels.get("low", 0)
+    assert MODEL_FILE.stat().st_size < 400_000  # small enough to ship
+    model = default_model()
+    assert model is not None and len(model.labels) == len(data["labels"])
+
+
+def test_the_model_answers_where_no_rule_does() -> None:
+    record = make_record("KB1", "Một cuốn sách lạ")
+    [(_, done)] = list(classify_records([record], Config()))
+    assert done.proposal is not None and done.proposal.source == "model"
+    assert "Mô hình nhan đề" in done.proposal.why
