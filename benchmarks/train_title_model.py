@@ -40,26 +40,50 @@ SEED = 7
 Example = tuple[list[str], str, str, str | None, str]
 
 
-def examples() -> list[Example]:
-    """The labelled dev titles."""
+def examples() -> tuple[list[Example], list[dict[str, str]]]:
+    """The labelled dev titles, and the dev rows whose category names no main class."""
     with (DATA / "retail-categories.csv").open(encoding="utf-8", newline="") as handle:
         labels = {(r["retail_category_parent"], r["retail_category"]): r
                   for r in csv.DictReader(handle)}
     out = []
+    unlabelled = []
     with (DATA / "titles-dev.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             key = (row["retail_category_parent"], row["retail_category"])
             spec = labels.get(key) or labels.get((key[0], "*"))
             if spec is None or not spec["main_class"]:
+                unlabelled.append(row)
                 continue
             main = spec["main_class"]
             label = FICTION if main == "800" else spec["number"]
-            if not label:
-                continue
-            author = first_author(row["authors"]) or None
-            origin = name_origin(author)
-            out.append((features(row["title"], author, origin, row["supplier"]), label, main,
-                        origin, group_of(row["title"])))
+            if label:
+                out.append(example(row, label, main))
+    return out, unlabelled
+
+
+def example(row: dict[str, str], label: str, main: str) -> Example:
+    author = first_author(row["authors"]) or None
+    origin = name_origin(author)
+    return (features(row["title"], author, origin, row["supplier"]), label, main, origin,
+            group_of(row["title"]))
+
+
+def rule_examples(rows: list[dict[str, str]]) -> list[Example]:
+    """The titles of ``rows`` that the classification rules answer with high confidence
+    (the model not asked), labelled with that answer: the model learns the words of
+    the rules' fields from titles whose retail category is too mixed to be a label."""
+    from benchmarks.eval_classification import run
+
+    out = []
+    for index, _, classified in run(rows):
+        proposal = classified.proposal
+        if proposal is None or proposal.source == "model" or proposal.confidence != "high":
+            continue
+        number = proposal.number
+        if not number[:3].isdigit():
+            continue
+        main = number[0] + "00"
+        out.append(example(rows[index], FICTION if main == "800" else number, main))
     return out
 
 
@@ -105,12 +129,15 @@ def folds(groups: list[str], count: int = 5) -> list[set[int]]:
     return out
 
 
-def calibrate(rows: list[Example]) -> dict[str, float]:
-    """Thresholds from grouped 5-fold cross-validation (each title scored by a model
-    that saw neither it nor its series)."""
+def calibrate(rows: list[Example], extra: list[Example]) -> dict[str, float]:
+    """Thresholds from grouped 5-fold cross-validation over the labelled titles ``rows``
+    (each scored by a model that saw neither it nor its series; the rule-labelled
+    ``extra`` titles train every fold but are never scored)."""
     scored: list[tuple[float, bool]] = []
     for held in folds([group for *_, group in rows]):
-        model = TitleModel(train([r for n, r in enumerate(rows) if n not in held]))
+        groups = {rows[n][4] for n in held}
+        model = TitleModel(train([r for n, r in enumerate(rows) if n not in held]
+                                 + [r for r in extra if r[4] not in groups]))
         for n in held:
             tokens, _, main, origin, _ = rows[n]
             guess = model.guess(tokens, origin)
@@ -140,10 +167,12 @@ def calibrate(rows: list[Example]) -> dict[str, float]:
 
 
 def main() -> None:
-    rows = examples()
-    print(f"training titles (dev half, labelled): {len(rows)}")
-    levels = calibrate(rows)
-    model = train(rows)
+    rows, unlabelled = examples()
+    extra = rule_examples(unlabelled)
+    print(f"training titles (dev half): {len(rows)} labelled by their retail category, "
+          f"{len(extra)} of the other {len(unlabelled)} by a sure rule")
+    levels = calibrate(rows, extra)
+    model = train(rows + extra)
     model["levels"] = levels
     model["trained_on"] = "benchmarks/data/titles-dev.csv (dev half only), seed split 20261203"
     MODEL_FILE.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from benchmarks.train_title_model import folds, group_of
+from benchmarks.train_title_model import folds, group_of, rule_examples
 from classification.apply import classify_records
 from classification.titlemodel import (
     FICTION,
@@ -88,3 +88,13 @@ def test_cross_validation_keeps_a_series_in_one_fold() -> None:
     [home] = [part for part in parts if 0 in part]
     assert set(range(6)) <= home  # no volume is scored by a model that saw a sibling
     assert all(parts)  # the other titles spread over every fold
+
+
+def test_sure_rule_answers_become_training_titles() -> None:
+    rows = [{"title": title, "authors": author, "supplier": "NXB Phụ Nữ", "code": "",
+             "code_kind": "other"}
+            for title, author in (("Nấu Ăn Ngon Mỗi Ngày", "Cẩm Tuyết"),
+                                  ("Một cuốn sách lạ", "Nguyễn Văn A"))]
+    [(tokens, label, main, origin, group)] = rule_examples(rows)  # no rule knows the 2nd
+    assert (label, main, origin, group) == ("641.5", "600", "vie", "nau an ngon")
+    assert tokens == features("Nấu Ăn Ngon Mỗi Ngày", "Cẩm Tuyết", "vie", "NXB Phụ Nữ")
