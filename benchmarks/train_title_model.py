@@ -4,13 +4,16 @@ Only ``benchmarks/data/titles-dev.csv`` is read: the held-out half stays untouch
 A dev title is a training example when its retail category names a main class in
 ``benchmarks/data/retail-categories.csv``; its label is that row's number, or
 ``fiction`` for literature (the number then follows the author's origin), and rows
-of a main class without a number are left out. Confidence thresholds are calibrated
-by 5-fold cross-validation on the dev half, grouped so that titles sharing their first
-three words (a series, the volumes of one book) fall in one fold — otherwise a volume
-is scored by a model that saw its sibling, and the thresholds promise more than unseen
-titles get. Sorted by probability, the largest top
-band whose main-class precision is at least 96 % is ``high``, the next band with at
-least 91 % is ``medium``, the next with at least 75 % is ``low``.
+of a main class without a number are left out. The other dev titles (mixed retail
+categories) are examples too when a rule answers them with high confidence, labelled
+with that answer (retrain after changing the rules); they train but are never scored
+in the calibration. Confidence thresholds are calibrated by 5-fold cross-validation on
+the dev half, grouped so that titles sharing their first three words (a series, the
+volumes of one book) fall in one fold — otherwise a volume is scored by a model that
+saw its sibling, and the thresholds promise more than unseen titles get. Sorted by
+probability, the largest top band whose main-class precision is at least 96 % is
+``high``, the next band with at least 91 % is ``medium``, the next with at least 75 %
+is ``low``.
 
     .venv/bin/python -m benchmarks.train_title_model
 """
