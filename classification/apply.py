@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from pymarc import Field, Record, Subfield
+from pymarc import Field, Indicators, Record, Subfield
 
 from classification.authormark import STRATEGIES, MarkStrategies, heading_of
 from classification.callnumber import call_number, check_parts, publication_year, volume_of
@@ -26,6 +26,9 @@ from marc.model import ClassNumber
 from marc.settings import Settings
 
 __all__ = ["Classified", "Classifier", "Hints", "classify_records"]
+
+_MEMO_LIMIT = 4096
+_Parts = tuple[str, Indicators | None, tuple[Subfield, ...]]  # an 082/084 to build
 
 
 @dataclass(slots=True)
@@ -84,6 +87,8 @@ class Classifier:
         self.mark = strategies.get(settings.author_mark_strategy)
         self.min_rank = confidence_rank(settings.min_confidence)
         self.cn_source = load_tables().cn_source
+        # number → (tag, indicators, subfields) of its 082/084: built once per number
+        self._class_fields: dict[str, _Parts] = {}
 
     def accepted(self, proposal: ClassNumber | None) -> bool:
         return proposal is not None and confidence_rank(proposal.confidence) >= self.min_rank
@@ -133,8 +138,8 @@ class Classifier:
         self, record: Record, number: ClassNumber, present: list[Field]
     ) -> bool:
         """``write_class_number`` knowing the record's 082 and 084 fields (in order)."""
-        field = class_field(number.number, self.config)
-        if field.tag == "082":
+        tag, indicators, subfields = self._class_field(number.number)
+        if tag == "082":
             ours = [f for f in present if f.tag == "082"]
         else:
             local = self.settings.local_scheme_code
@@ -143,8 +148,19 @@ class Classifier:
             return False
         for old in ours:
             record.remove_field(old)
-        record.add_ordered_field(field)
+        record.add_ordered_field(Field(tag, indicators, list(subfields)))
         return True
+
+    def _class_field(self, number: str) -> _Parts:
+        """The parts of :func:`class_field` for ``number`` (memoised: numbers repeat)."""
+        found = self._class_fields.get(number)
+        if found is None:
+            field = class_field(number, self.config)
+            found = (field.tag, field.indicators, tuple(field.subfields))
+            if len(self._class_fields) >= _MEMO_LIMIT:
+                self._class_fields.clear()
+            self._class_fields[number] = found
+        return found
 
     def write_call_numbers(
         self, record: Record, number: ClassNumber, mark: str | None

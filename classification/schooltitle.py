@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from classification.tables import DATA_DIR, fold, read_yaml
+from classification.tables import DATA_DIR, fold, fold_words, read_yaml
 
 _NUMBER_WORDS = {"mot": "1", "hai": "2", "ba": "3", "bon": "4", "nam": "5"}
 _GRADE_AFTER = re.compile(r" (\d{1,2})\b")
@@ -78,6 +78,9 @@ class SchoolTitle:
         return " · ".join(p for p in parts if p)
 
 
+_NOTHING = SchoolTitle()
+
+
 class TitleParser:
     """The compiled vocabulary of ``school-titles.yaml``."""
 
@@ -122,7 +125,7 @@ class TitleParser:
         ])
 
     def parse(self, text: str) -> SchoolTitle:
-        folded = key(text)
+        folded = fold_words(text).replace("y", "i")  # key(): a title rarely comes again
         marked = self.any_marker is not None and self.any_marker.search(folded) is not None
         series = next((name for p, name in self.series if p.search(folded)), None) if (
             marked) else None
@@ -166,6 +169,9 @@ class TitleParser:
         if subject is not None and level is not None:
             subject = self.level_names.get(level, {}).get(subject, subject)
         volume = _VOLUME.search(text) if "tap " in text or "quien " in text else None
+        if subject is None and series is None and kind is None and grade is None and (
+                level is None and volume is None):
+            return _NOTHING  # most titles (part implies a subject)
         return SchoolTitle(
             series=series,
             kind=kind[0] if kind else None,

@@ -1,16 +1,17 @@
 """A small naive Bayes title classifier, for titles no rule knows.
 
 Trained at build time (``benchmarks/train_title_model.py``) on the dev half of the
-retail title corpus, whose retail categories name a DDC number
-(``benchmarks/data/retail-categories.csv``), and shipped as
-``data/title-model.json``: per token, only the classes it was seen with (so scoring
-a title touches a few dozen numbers). Features: folded title words and word pairs,
-the author's name and its origin (``classification.origin``), the publisher. The
-label ``fiction`` becomes a number by the author's origin. Confidence levels come
-from probability thresholds calibrated by cross-validation on the dev half (see the
-model file's ``levels``); the held-out half measures them
-(``benchmarks/eval_classification.py``).
-"""
+retail title corpus (titles whose retail category names a DDC number in
+``benchmarks/data/retail-categories.csv``, and the other titles a rule answers with
+high confidence), and shipped as ``data/title-model.json``: per token, only the
+classes it was seen with (so scoring a title touches a few dozen numbers). Features:
+folded title words and word pairs, the author's name, each word of it (a surname or a
+given name seen with other authors of the same field generalises where the full name
+does not) and its origin (``classification.origin``), the publisher. The label
+``fiction`` becomes a number by the author's origin. Confidence levels come from
+probability thresholds calibrated by series-grouped cross-validation on the dev half
+(see the model file's ``levels``); the held-out half measures them
+(``benchmarks/eval_classification.py``)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,9 @@ def features(title: str, author: str | None, origin: str | None,
     tokens = [*words, *(f"{a}_{b}" for a, b in itertools.pairwise(words))]
     tokens.append(f"@origin:{origin or 'none'}")
     if author:
-        tokens.append(f"@author:{fold(author)}")
+        name = fold(author)
+        tokens.append(f"@author:{name}")
+        tokens.extend(f"@aw:{word}" for word in name.split())
     if publisher:
         tokens.append(f"@publisher:{fold(publisher)}")
     return tokens

@@ -5,11 +5,10 @@ from __future__ import annotations
 import click
 
 from cli.common import AppContext, echo, pass_app
+from koha_bridge.exceptions import KohaError, PreflightError
 from koha_bridge.koha.api import KohaApi
-from koha_bridge.koha.check import check_koha
+from koha_bridge.koha.check import Finding, check_koha
 from koha_bridge.koha.client import KohaClient
-
-EXIT_KOHA = 4
 
 
 @click.group("koha")
@@ -34,9 +33,17 @@ def check(app: AppContext) -> None:
             click.echo(line, err=True)
             click.echo(f"  → Cách sửa: {finding.fix}", err=True)
     if problems:
-        click.echo(f"Có {len(problems)} vấn đề cần sửa trong Koha.", err=True)
-        raise SystemExit(EXIT_KOHA)
+        click.echo(f"Có {len(problems)} vấn đề cần sửa.", err=True)
+        raise SystemExit(exit_code(problems))
     echo(app, "Koha sẵn sàng cho koha-bridge.")
+
+
+def exit_code(problems: list[Finding]) -> int:
+    """2 when the only problems are codes Koha lacks (as the push preflight refuses them),
+    4 when Koha itself is unreachable, refuses the credentials or is too old."""
+    if all(problem.missing_code for problem in problems):
+        return PreflightError.exit_code
+    return KohaError.exit_code
 
 
 COMMANDS = [koha]

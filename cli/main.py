@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from cli.common import DEBUG, NORMAL, QUIET, VERBOSE, AppContext, setup_logging
+from cli.common import DEBUG, NORMAL, QUIET, VERBOSE, AppContext, bulk_objects, setup_logging
 from koha_bridge import __version__
 from koha_bridge.exceptions import KohaBridgeError
 from koha_bridge.koha.secrets import redact
@@ -56,7 +56,8 @@ class BridgeGroup(click.Group):
         module_name = SUBCOMMANDS.get(cmd_name)
         if module_name is None:
             return None
-        module = importlib.import_module(module_name)
+        with bulk_objects():  # imports make many long-lived objects: collect rarely meanwhile
+            module = importlib.import_module(module_name)
         return next(c for c in module.COMMANDS if c.name == cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:

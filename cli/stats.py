@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cli.common import AppContext, echo, pass_app
+from cli.common import AppContext, bulk_objects, echo, pass_app
 from koha_bridge.reports.schoolyear import SchoolYear
 from koha_bridge.stats.run import write_stats
 
@@ -27,7 +27,7 @@ out_option = click.option("--out", "out_dir", required=True,
 def stats(app: AppContext, school_year: str, library: str | None, out_dir: Path) -> None:
     """Thống kê năm học có biểu đồ và số liệu báo cáo tổng kết (từ kho dữ liệu)."""
     year = SchoolYear.parse(school_year, app.config.registers.year_start)
-    with app.open_store() as store:
+    with bulk_objects(), app.open_store() as store:  # matplotlib makes many small objects
         result, written = write_stats(store, app.config, year,
                                       library or app.config.school.library_id, out_dir)
     f = result.figures

@@ -15,7 +15,12 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 KOHA_OPENAPI = TEST_DATA / "koha-openapi"
 MARC_XSD = TEST_DATA / "MARC21slim.xsd"
 
-pytest_plugins = ["tests.support.kohaspec", "tests.fakekoha.plugin"]
+pytest_plugins = [
+    "tests.support.kohaspec",
+    "tests.fakekoha.plugin",
+    "tests.support.rootguard",
+    "pytester",
+]
 
 
 @pytest.fixture

@@ -32,12 +32,18 @@ REQUIRED_ROUTES = {
 
 @dataclass(frozen=True)
 class Finding:
-    """One result: ``ok`` false means something must be fixed before pushing."""
+    """One result: ``ok`` false means something must be fixed before pushing.
+
+    ``missing_code``: the problem is a code (library, item type, collection, location,
+    patron category) that the config uses and Koha lacks, the push preflight's refusal;
+    every other problem is with Koha itself (reachable, credentials, version).
+    """
 
     ok: bool
     subject: str
     message: str
     fix: str = ""
+    missing_code: bool = False
 
 
 def check_koha(
@@ -174,7 +180,8 @@ def _codes(config: Config, api: KohaApi, findings: list[Finding]) -> None:
             continue
         subject = CODE_SUBJECTS[kind]
         lacking = [m for m in missing if m.kind == kind]
-        findings += [Finding(False, subject, m.message, m.fix) for m in lacking]
+        findings += [Finding(False, subject, m.message, m.fix, missing_code=True)
+                     for m in lacking]
         if not lacking:
             known = codes.known(kind)
             shown = ", ".join(f"{c} ({known[c]})" if known[c] else c for c in wanted)
@@ -197,7 +204,7 @@ def _patron_categories(api: KohaApi, wanted: set[str], findings: list[Finding]) 
     for code in missing:
         findings.append(Finding(
             False, "Loại bạn đọc", f"Koha chưa có loại bạn đọc {code}",
-            f"Tạo loại bạn đọc {code} trong Koha: Quản trị › Loại bạn đọc",
+            f"Tạo loại bạn đọc {code} trong Koha: Quản trị › Loại bạn đọc", missing_code=True,
         ))
     if not missing:
         findings.append(Finding(True, "Loại bạn đọc", f"Có đủ: {', '.join(sorted(wanted))}"))

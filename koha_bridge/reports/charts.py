@@ -62,7 +62,7 @@ def bar_chart(
             ax.margins(x=0.12)  # room for the value labels
         else:
             ax.margins(y=0.12)
-        ax.set_title(title)
+        ax.set_title(title, y=1.0)  # no top ticks: skip the automatic placement pass
         ax.spines[["top", "right"]].set_visible(False)
         _margins(fig, labels, size, horizontal=horizontal, tilted=not horizontal and tilt)
         return _png(fig)
@@ -99,7 +99,7 @@ def grouped_bars(
         ax.set_xticks(range(len(labels)), labels, rotation=45 if len(labels) > 6 else 0,
                       ha="right" if len(labels) > 6 else "center")
         ax.set_ylabel(ylabel)
-        ax.set_title(title)
+        ax.set_title(title, y=1.0)  # no top ticks: skip the automatic placement pass
         ax.legend(fontsize=7)
         ax.spines[["top", "right"]].set_visible(False)
         _margins(fig, labels, size, horizontal=False, tilted=len(labels) > 6)

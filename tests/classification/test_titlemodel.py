@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from benchmarks.train_title_model import folds, group_of, rule_examples
 from classification.apply import classify_records
 from classification.titlemodel import (
     FICTION,
@@ -56,6 +57,7 @@ def test_features_are_the_same_at_training_and_prediction() -> None:
     tokens = features("Nấu Ăn Ngon", "Cẩm Tuyết", "vie", "Phụ Nữ")
     assert tokens[:3] == ["nau", "an", "ngon"] and "nau_an" in tokens
     assert "@origin:vie" in tokens and "@author:cam tuyet" in tokens
+    assert "@aw:cam" in tokens and "@aw:tuyet" in tokens  # each word of the name
     assert "@publisher:phu nu" in tokens
 
 
@@ -74,3 +76,25 @@ def test_the_model_answers_where_no_rule_does() -> None:
     [(_, done)] = list(classify_records([record], Config()))
     assert done.proposal is not None and done.proposal.source == "model"
     assert "Mô hình nhan đề" in done.proposal.why
+
+
+def test_cross_validation_keeps_a_series_in_one_fold() -> None:
+    titles = [f"Doraemon Truyện Ngắn Tập {n}" for n in range(6)] + [
+        f"Sách số {n} khác" for n in range(14)]
+    groups = [group_of(t) for t in titles]
+    assert groups[0] == groups[5] == "doraemon truyen ngan" != groups[6]
+    parts = folds(groups)
+    assert sorted(n for part in parts for n in part) == list(range(len(titles)))
+    [home] = [part for part in parts if 0 in part]
+    assert set(range(6)) <= home  # no volume is scored by a model that saw a sibling
+    assert all(parts)  # the other titles spread over every fold
+
+
+def test_sure_rule_answers_become_training_titles() -> None:
+    rows = [{"title": title, "authors": author, "supplier": "NXB Phụ Nữ", "code": "",
+             "code_kind": "other"}
+            for title, author in (("Nấu Ăn Ngon Mỗi Ngày", "Cẩm Tuyết"),
+                                  ("Một cuốn sách lạ", "Nguyễn Văn A"))]
+    [(tokens, label, main, origin, group)] = rule_examples(rows)  # no rule knows the 2nd
+    assert (label, main, origin, group) == ("641.5", "600", "vie", "nau an ngon")
+    assert tokens == features("Nấu Ăn Ngon Mỗi Ngày", "Cẩm Tuyết", "vie", "NXB Phụ Nữ")

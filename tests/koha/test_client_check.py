@@ -124,6 +124,7 @@ def test_missing_patron_category(mock: Any) -> None:
     koha(mock)
     (problem,) = problems(run(patron_categories=["HS", "CB"]))
     assert "Tạo loại bạn đọc CB" in problem.fix
+    assert problem.missing_code
 
 
 def test_oauth_disabled(mock: Any) -> None:
@@ -131,6 +132,7 @@ def test_oauth_disabled(mock: Any) -> None:
     findings = run()
     (problem,) = problems(findings)
     assert "Bật RESTOAuth2ClientCredentials" in problem.fix
+    assert not problem.missing_code
     assert findings[-1] is problem  # nothing else can be checked without a login
 
 
@@ -210,12 +212,33 @@ def test_cli_ok(mock: Any, env: dict[str, str]) -> None:
     assert "✓ Thư viện: Koha có đủ: MAU (THCS Mẫu)" in result.stdout
 
 
-def test_cli_problems_exit_4(mock: Any, env: dict[str, str]) -> None:
+def test_cli_missing_codes_exit_2_like_the_push_preflight(mock: Any, env: dict[str, str]) -> None:
     koha(mock, types=[])
     result = CliRunner().invoke(cli, ["koha", "check"], env=env)
-    assert result.exit_code == 4
+    assert result.exit_code == 2
     assert "✗ Kiểu tài liệu: Koha không có kiểu tài liệu mã STK" in result.stderr
     assert "Cách sửa: Sửa [categories.TK] item_type trong tệp cấu hình" in result.stderr
+
+
+def test_cli_missing_library_exit_2(mock: Any, env: dict[str, str]) -> None:
+    koha(mock, library_status=404)
+    result = CliRunner().invoke(cli, ["koha", "check"], env=env)
+    assert result.exit_code == 2, result.output
+    assert "✗ Thư viện:" in result.stderr and "MAU" in result.stderr
+
+
+def test_cli_refused_credentials_exit_4(mock: Any, env: dict[str, str]) -> None:
+    koha(mock, token_status=400)
+    result = CliRunner().invoke(cli, ["koha", "check"], env=env)
+    assert result.exit_code == 4, result.output
+    assert "✗ Đăng nhập:" in result.stderr
+
+
+def test_cli_old_koha_exit_4_even_with_codes_missing(mock: Any, env: dict[str, str]) -> None:
+    koha(mock, types=[], spec={"info": {"version": "1"}, "paths": {"/items": {"get": {}}}})
+    result = CliRunner().invoke(cli, ["koha", "check"], env=env)
+    assert result.exit_code == 4, result.output
+    assert "Nâng cấp Koha" in result.stderr and "mã STK" in result.stderr
 
 
 def test_cli_without_url_is_a_config_error(env: dict[str, str]) -> None:

@@ -135,7 +135,7 @@ def test_one_run_per_store(fake_koha: FakeKoha, tmp_path: Path,
         result = CliRunner().invoke(
             cli, ["--config", str(config_text(tmp_path)), "--db", str(tmp_path / "kb.sqlite"),
                   "patrons", "sync", *map(str, roster_files), "--school-year", "2025-2026",
-                  "--apply"], env=env_for(fake_koha))
+                  "--plan", str(tmp_path / "plan.xlsx"), "--apply"], env=env_for(fake_koha))
     assert result.exit_code != 0 and "đang được dùng" in result.output
     assert not [r for r in fake_koha.requests if r.method in ("POST", "PUT")
                 and not r.path.endswith("/oauth/token")]

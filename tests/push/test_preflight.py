@@ -136,7 +136,7 @@ def test_koha_check_names_the_same_codes(fake_koha: FakeKoha, tmp_path: Path) ->
     fake_koha.remove_code("CCODE", "TK")
     result = CliRunner().invoke(cli, ["--config", str(config_file(tmp_path)), "koha", "check"],
                                 env=env_for(fake_koha))
-    assert result.exit_code == 4, result.output
+    assert result.exit_code == 2, result.output  # as the push preflight
     assert "✗ Thư viện: Koha không có thư viện mã MAU (dùng ở [school] library_id)" in (
         result.stderr)
     assert ("✗ Bộ sưu tập: Koha không có bộ sưu tập (CCODE) mã TK (dùng ở [categories.TK] "
