@@ -171,8 +171,8 @@ def main() -> None:
     load = os.getloadavg()[0]
     verdict = "met" if figures["seconds"] < SECONDS and figures["peak_mb"] < PEAK_MB else "MISSED"
     print(f"all registers of one school ({args.school_year}): {figures['seconds']:.2f} s "
-          f"(CPU: {figures['cpu']:.2f} s main (PDFs), {figures['worker_cpu']:.2f} s in the "
-          f"worker (workbooks, loan-register PDF), peak {figures['worker_peak_mb']:.0f} MB), "
+          f"(CPU: {figures['cpu']:.2f} s in the main process, {figures['worker_cpu']:.2f} s in the "
+          f"worker (build.WORKER_JOBS), peak {figures['worker_peak_mb']:.0f} MB), "
           f"peak {figures['peak_mb']:.0f} MB; target < {SECONDS:.0f} s, < {PEAK_MB:.0f} MB: "
           f"{verdict} (load average {load:.2f})")
     print("PDF pages: " + ", ".join(f"{k} {v}" for k, v in figures["pages"].items()))

@@ -91,17 +91,25 @@ def write(report: Report, out_dir: Path, stem: str, fonts: PdfFonts) -> tuple[Pa
     return xlsx, pdf
 
 
-#: The worker writes every workbook and these registers' PDFs, so that the two processes
-#: take about the same time (measured on the benchmark's school).
-WORKER_PDFS = frozenset({loans.NAME})
+#: What the worker writes (register key → formats); this process, which also read the
+#: holdings, writes the rest. Chosen so that the two take about the same CPU on the
+#: benchmark's school: here the individual and general registers' PDFs (the largest
+#: jobs) and the small registers; there their workbooks, the loan register and the
+#: textbook register.
+WORKER_JOBS: dict[str, tuple[str, ...]] = {
+    individual.NAME: ("xlsx",), general.NAME: ("xlsx",), loans.NAME: ("xlsx", "pdf"),
+    textbooks.NAME: ("xlsx", "pdf"),
+}
 
 Jobs = dict[str, tuple[str, ...]]  # register key → the formats to write ("xlsx", "pdf")
 
+#: The context read by the parent, inherited by the forked worker (not pickled).
+_INHERITED: list[Context] = []
 
-def _write(store: Store, config: Config, year: SchoolYear, library: str, out_dir: Path,
-           today: date, fonts: PdfFonts, jobs: Jobs,
-           progress: Callable[[str], None] | None = None) -> dict[tuple[str, str], Path]:
-    ctx = context(store, config, year, library)
+
+def _write(ctx: Context, store: Store, out_dir: Path, today: date, fonts: PdfFonts,
+           jobs: Jobs, progress: Callable[[str], None] | None = None
+           ) -> dict[tuple[str, str], Path]:
     written = {}
     for register in REGISTERS:
         kinds = jobs.get(register.key, ())
@@ -111,17 +119,21 @@ def _write(store: Store, config: Config, year: SchoolYear, library: str, out_dir
             progress(register.title)
         report = register.build(ctx, store, today)
         for kind in kinds:
-            path = out_dir / f"{file_stem(register.key, year)}.{kind}"
+            path = out_dir / f"{file_stem(register.key, ctx.year)}.{kind}"
             written[(register.key, kind)] = (
                 write_xlsx(report, path) if kind == "xlsx" else write_pdf(report, path, fonts))
     return written
 
 
-def _worker(store_path: Path, config: Config, year: SchoolYear, library: str, out_dir: Path,
-            today: date, fonts: PdfFonts, jobs: Jobs) -> dict[tuple[str, str], Path]:
-    """The worker's share of a build, on its own connection to the store."""
+def _inherit(ctx: Context) -> None:
+    _INHERITED[:] = [ctx]
+
+
+def _worker(store_path: Path, out_dir: Path, today: date, fonts: PdfFonts,
+            jobs: Jobs) -> dict[tuple[str, str], Path]:
+    """The worker's share of a build, on the inherited context and its own connection."""
     with Store(store_path) as store:
-        return _write(store, config, year, library, out_dir, today, fonts, jobs)
+        return _write(_INHERITED[0], store, out_dir, today, fonts, jobs)
 
 
 def build_all(store: Store, config: Config, year: SchoolYear, library: str, out_dir: Path,
@@ -129,23 +141,25 @@ def build_all(store: Store, config: Config, year: SchoolYear, library: str, out_
               progress: Callable[[str], None] | None = None, parallel: bool = True) -> list[Built]:
     """Every register of ``year`` for ``library`` as XLSX and PDF in ``out_dir``.
 
-    With ``parallel`` (where ``fork`` exists), a worker process writes the workbooks (and
-    the ``WORKER_PDFS``) while this one draws the other PDFs; each reads the store itself.
+    The holdings are read once, here. With ``parallel`` (where ``fork`` exists), a forked
+    worker inherits them and writes the ``WORKER_JOBS`` while this process writes the rest;
+    the worker opens its own connection to the store for what it still reads (the loans).
     """
     today = today or date.today()
     out_dir.mkdir(parents=True, exist_ok=True)
-    args = (config, year, library, out_dir, today, fonts)
+    ctx = context(store, config, year, library)
+    every: Jobs = {r.key: ("xlsx", "pdf") for r in REGISTERS}
     if not (parallel and "fork" in get_all_start_methods()):
-        written = _write(store, *args, {r.key: ("xlsx", "pdf") for r in REGISTERS}, progress)
+        written = _write(ctx, store, out_dir, today, fonts, every, progress)
     else:
-        theirs: Jobs = {r.key: ("xlsx", "pdf") if r.key in WORKER_PDFS else ("xlsx",)
-                        for r in REGISTERS}
-        mine: Jobs = {r.key: ("pdf",) for r in REGISTERS if r.key not in WORKER_PDFS}
-        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
-            worker = pool.submit(_worker, store.path, *args, theirs)
-            written = _write(store, *args, mine, progress)
+        mine: Jobs = {key: tuple(k for k in kinds if k not in WORKER_JOBS.get(key, ()))
+                      for key, kinds in every.items()}
+        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"),
+                                 initializer=_inherit, initargs=(ctx,)) as pool:
+            worker = pool.submit(_worker, store.path, out_dir, today, fonts, WORKER_JOBS)
+            written = _write(ctx, store, out_dir, today, fonts, mine, progress)
             written |= worker.result()
         for register in REGISTERS:
-            if progress and register.key not in mine:
+            if progress and not mine[register.key]:
                 progress(register.title)
     return [Built(r, written[(r.key, "xlsx")], written[(r.key, "pdf")]) for r in REGISTERS]

@@ -148,20 +148,32 @@ def _withdrawals(ctx: Context, years: list[SchoolYear], cat_keys: set[str]) -> t
 
 
 def balance(copies: Sequence[Copy], year: SchoolYear) -> dict:
-    """Start, added, withdrawn and end of a school year, in copies and value."""
-    before = year.start - timedelta(days=1)
-    row: dict = defaultdict(int)
+    """Start, added, withdrawn and end of a school year, in copies and value.
+
+    The tests of ``Copy.held_on``, ``acquired_in`` and ``withdrawn_in``, inlined: this runs
+    over every copy once per school year.
+    """
+    before, first, last = year.start - timedelta(days=1), year.start, year.end
+    tally = {key: [0, 0] for key in ("start", "added", "withdrawn", "end")}
+    start, added, withdrawn, end = tally.values()
     for copy in copies:
-        for key, hit in (("start", copy.held_on(before)),
-                         ("added", copy.acquired_in(year.start, year.end)),
-                         ("withdrawn", copy.withdrawn_in(year.start, year.end)),
-                         ("end", copy.held_on(year.end))):
-            if hit:
-                row[f"{key}_copies"] += 1
-                row[f"{key}_value"] += copy.price
-    for key in ("start", "added", "withdrawn", "end"):
-        row.setdefault(f"{key}_copies", 0)
-        row.setdefault(f"{key}_value", 0)
+        acquired, gone, price = copy.acquired, copy.withdrawn_on, copy.price
+        if (acquired is None or acquired <= before) and (gone is None or gone > before):
+            start[0] += 1
+            start[1] += price
+        if acquired is not None and first <= acquired <= last:
+            added[0] += 1
+            added[1] += price
+        if gone is not None and first <= gone <= last:
+            withdrawn[0] += 1
+            withdrawn[1] += price
+        if (acquired is None or acquired <= last) and (gone is None or gone > last):
+            end[0] += 1
+            end[1] += price
+    row: dict = defaultdict(int)
+    for key, (count, value) in tally.items():
+        row[f"{key}_copies"] = count
+        row[f"{key}_value"] = value
     return row
 
 

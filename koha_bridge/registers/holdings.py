@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from koha_bridge.config import Category, RegistersConfig
 from koha_bridge.store import Store
@@ -23,8 +24,12 @@ UNKNOWN_DAY = date.min  # withdrawn with no date at all: withdrawn since always
 _ACCESSION = re.compile(r"^(?P<prefix>.*?)[.\-\s]*(?P<number>\d+)$")
 
 
+@lru_cache(maxsize=8192)
 def day(text: str | None) -> date | None:
-    """The local date of an ISO date or RFC 3339 timestamp (as Koha shows it)."""
+    """The local date of an ISO date or RFC 3339 timestamp (as Koha shows it).
+
+    Cached: a school's tens of thousands of items and loans share a few thousand dates.
+    """
     if not text:
         return None
     try:

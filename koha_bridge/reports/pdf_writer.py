@@ -19,9 +19,9 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen import canvas
 from reportlab.platypus import (
@@ -251,7 +251,7 @@ class PagedTable(Flowable):
         canv.setFillColor(colors.black)
         text.close()
         canv.setLineWidth(0.4)
-        canv.lines(rules)
+        _stroke(canv, rules)
 
     @staticmethod
     def _cell(text: _PageText, lines: Sequence[str], x0: float, x1: float, top: float,
@@ -263,12 +263,31 @@ class PagedTable(Flowable):
                 text.show(x, baseline - k * LEADING, font, line)
 
 
+def _stroke(canv: Any, rules: Sequence[tuple[float, float, float, float]]) -> None:
+    """``canv.lines(rules)``, formatting each distinct coordinate once: a page's rules
+    repeat the same few column edges and row levels hundreds of times."""
+    text: dict[float, str] = {}
+    code = ["n"]
+    for x1, y1, x2, y2 in rules:
+        for value in (x1, y1, x2, y2):
+            if value not in text:
+                text[value] = fp_str(value)
+        code.append(f"{text[x1]} {text[y1]} m {text[x2]} {text[y2]} l")
+    code.append("S")
+    canv._code.extend(code)
+
+
 class _Measure:
     """Wraps cell text to column widths and measures line heights."""
 
     def __init__(self, columns: Sequence[Column], widths: Sequence[float], fonts: PdfFonts):
         self.columns, self.widths, self.fonts = columns, widths, fonts
         self.cache: dict[tuple[str, float, str, bool], tuple[str, ...]] = {}
+        self.text_widths: dict[tuple[str, str], float] = {}
+        # per font: each column with its width, whether it wraps, and its cell cache
+        self.plan: dict[str, list[tuple[Column, float, bool, dict[str, tuple[str, ...]]]]] = {
+            font: [(c, w, c.kind == "text", {}) for c, w in zip(columns, widths, strict=True)]
+            for font in (fonts.regular, fonts.bold)}
 
     def lines(self, text: str, width: float, font: str, wrap: bool = True) -> tuple[str, ...]:
         """``text`` wrapped to ``width`` (cached: registers repeat titles and dates)."""
@@ -282,18 +301,53 @@ class _Measure:
         room = width - 2 * PAD
         parts: list[str] = []
         for piece in text.split("\n"):
-            if not wrap or stringWidth(piece, font, FONT_SIZE) <= room:
+            if not wrap or self.width(piece, font) <= room:
                 parts.append(piece)
             else:
-                parts += simpleSplit(piece, font, FONT_SIZE, room) or [""]
+                parts += self._split(piece, font, room) or [""]
         return tuple(parts)
+
+    def width(self, text: str, font: str) -> float:
+        """``stringWidth`` at ``FONT_SIZE``, cached: titles share most of their words."""
+        key = (text, font)
+        width = self.text_widths.get(key)
+        if width is None:
+            width = self.text_widths[key] = stringWidth(text, font, FONT_SIZE)
+        return width
+
+    def _split(self, piece: str, font: str, room: float) -> list[str]:
+        """reportlab's ``simpleSplit`` (same lines, same arithmetic) over cached widths."""
+        if not room:
+            return [piece]
+        lines: list[str] = []
+        words: list[str] = []
+        space = self.width(" ", font)
+        used = -space
+        for word in piece.split():
+            width = self.width(word, font)
+            if used + space + width <= room or not words:
+                words.append(word)
+                used = used + space + width
+            else:
+                lines.append(" ".join(words))
+                words, used = [word], width
+        if words:
+            lines.append(" ".join(words))
+        return lines
 
     def row(self, values: Row, kind: str) -> _Line:
         font = self.fonts.bold if kind == "total" else self.fonts.regular
-        cells, most = [], 1
-        for column, width in zip(self.columns, self.widths, strict=True):
-            text = as_text(values.get(column.key), column)
-            lines = self.lines(text, width, font, wrap=column.kind == "text") if text else ()
+        cells: list[tuple[str, ...]] = []
+        most = 1
+        for column, width, wrap, cache in self.plan[font]:
+            value = values.get(column.key)
+            if value is None or value == "":
+                cells.append(())
+                continue
+            text = value if type(value) is str else as_text(value, column)
+            lines = cache.get(text)
+            if lines is None:
+                lines = cache[text] = self.lines(text, width, font, wrap) if text else ()
             most = max(most, len(lines))
             cells.append(lines)
         return _Line(tuple(cells), most * LEADING + 2 * PAD, kind)

@@ -148,27 +148,29 @@ def _write_table(sheet: Worksheet, row: int, table: TableBlock, formats: _Format
     row += heading_depth(columns)
     if freeze:
         sheet.freeze_panes(row, 0)
+    plain = [formats.cells[(c.kind, False)] for c in columns]
+    bold = [formats.cells[(c.kind, True)] for c in columns]
     for section in table.sections:
         if section.caption:
             _merged(sheet, row, len(columns), section.caption, formats.caption)
             row += 1
         for values in section.rows:
-            _write_row(sheet, row, columns, values, formats, strong=False)
+            _write_row(sheet, row, columns, values, plain)
             row += 1
         if section.subtotals is not None:
-            _write_row(sheet, row, columns, section.subtotals, formats, strong=True)
+            _write_row(sheet, row, columns, section.subtotals, bold)
             row += 1
     if table.totals is not None:
-        _write_row(sheet, row, columns, table.totals, formats, strong=True)
+        _write_row(sheet, row, columns, table.totals, bold)
         row += 1
     return row
 
 
 def _write_row(sheet: Worksheet, row: int, columns: Sequence[Column], values: Row,
-               formats: _Formats, *, strong: bool) -> None:
-    for index, column in enumerate(columns):
+               cell_formats: Sequence[Format]) -> None:
+    """One body, subtotal or totals row; ``cell_formats`` are the columns' formats."""
+    for index, (column, fmt) in enumerate(zip(columns, cell_formats, strict=True)):
         value = values.get(column.key)
-        fmt = formats.cells[(column.kind, strong)]
         if value is None or value == "":
             sheet.write_blank(row, index, None, fmt)
         elif isinstance(value, date):

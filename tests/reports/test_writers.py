@@ -183,3 +183,28 @@ def test_layout_rejects_bad_columns(tmp_path: Path, column: str) -> None:
                     encoding="utf-8")
     with pytest.raises(ConfigError, match=r"bad\.yaml"):
         load_layout(path)
+
+
+def test_pdf_cell_wrapping_gives_reportlabs_lines() -> None:
+    """The cached-width wrapping of table cells breaks lines exactly where simpleSplit does."""
+    import random
+
+    from reportlab.lib.utils import simpleSplit
+
+    from koha_bridge.reports.pdf_writer import FONT_SIZE, _Measure
+
+    fonts = _fonts()
+    measure = _Measure([], [], fonts)
+    words = ("Tiếng Việt", "Dế Mèn phiêu lưu ký", "Nguyễn Nhật Ánh –", "Khoa học tự nhiên",
+             "Kết nối tri thức với cuộc sống", "ĐỊA LÍ", "1.234.000", "(không có biểu ghi)",
+             "Supercalifragilisticexpialidocious", "  ", "x\ty")
+    rng = random.Random(7)
+    wrapped = 0
+    for _ in range(2000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randrange(1, 12)))
+        for font in (fonts.regular, fonts.bold):
+            room = rng.choice((12.0, 31.5, 55.25, 90.0, 140.7))
+            lines = measure._split(text, font, room)
+            assert lines == simpleSplit(text, font, FONT_SIZE, room)
+            wrapped += len(lines) > 1
+    assert wrapped > 1000  # the widths chosen do make most texts wrap
