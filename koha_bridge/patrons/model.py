@@ -5,23 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from marc.model import SourceRef
+
 
 class Kind(StrEnum):
     PUPIL = "pupil"
     TEACHER = "teacher"
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a row came from (``row`` is 1-based, as the spreadsheet shows it)."""
-
-    file: str
-    sheet: str | None
-    row: int
-
-    def __str__(self) -> str:
-        sheet = f" [{self.sheet}]" if self.sheet else ""
-        return f"{self.file}{sheet} dòng {self.row}"
 
 
 @dataclass(frozen=True)
@@ -32,7 +21,7 @@ class Person:
     cardnumber: str
     surname: str
     firstname: str
-    source: Source
+    source: SourceRef
     date_of_birth: str | None = None  # ISO
     gender: str | None = None  # Koha code: M / F
     class_name: str | None = None  # as given (6A1, 12.6, Lá 1); teachers: department
@@ -47,7 +36,7 @@ class Person:
 class RowOutcome:
     """What became of one roster row: ``converted``, ``merged`` or ``rejected``."""
 
-    source: Source
+    source: SourceRef
     status: str
     reason: str = ""
     cardnumber: str = ""

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from koha_bridge.config import Config
-from koha_bridge.patrons.model import Kind, Person, RosterSet, Source
+from koha_bridge.patrons.model import Kind, Person, RosterSet
 from koha_bridge.patrons.names import sort_key
 from koha_bridge.patrons.schoolyear import ExpiryRules, SchoolYear
 from koha_bridge.patrons.values import grade_of
 from koha_bridge.store import Store
+from marc.model import SourceRef
 from marc.readers.header import fold
 
 Balances = Callable[[Sequence[int]], dict[int, float]]
@@ -42,7 +43,7 @@ class Change:
     old: dict[str, Any] = field(default_factory=dict)  # the same fields as Koha has them
     patron_id: int | None = None
     class_name: str | None = None
-    source: Source | None = None
+    source: SourceRef | None = None
 
     @property
     def name(self) -> str:

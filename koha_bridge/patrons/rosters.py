@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from koha_bridge.exceptions import FatalInputError
-from koha_bridge.patrons.model import Kind, Person, RosterSet, RowOutcome, Source
+from koha_bridge.patrons.model import Kind, Person, RosterSet, RowOutcome
 from koha_bridge.patrons.names import clean_name, split_name
 from koha_bridge.patrons.values import (
     ValueProblem,
@@ -25,6 +25,7 @@ from koha_bridge.patrons.values import (
     parse_gender,
 )
 from marc.legacy import detect_and_convert
+from marc.model import SourceRef
 from marc.readers.csvfile import CSV_SUFFIXES, read_csv_grid
 from marc.readers.header import Header, clean_header, find_header, fold, load_aliases
 from marc.readers.table import value_text
@@ -131,7 +132,7 @@ class _Sheet:
             values = self._values(self.grid[index])
             if values is None:
                 continue
-            source = Source(self.path.name, self.sheet, number)
+            source = SourceRef(self.path.name, self.sheet, number)
             try:
                 out.append(self._person(values, source))
             except _Rejected as exc:
@@ -153,7 +154,7 @@ class _Sheet:
             return None
         return values
 
-    def _person(self, values: dict[str, object], source: Source) -> Person:
+    def _person(self, values: dict[str, object], source: SourceRef) -> Person:
         text = {k: value_text(v) for k, v in values.items()}
         surname, firstname = _name(text)
         if not firstname and not surname:

@@ -9,15 +9,16 @@ import pytest
 
 from koha_bridge.config import Config, PatronsConfig, SchoolConfig, load_config
 from koha_bridge.exceptions import ConfigError
-from koha_bridge.patrons.model import Kind, Person, RosterSet, RowOutcome, Source
+from koha_bridge.patrons.model import Kind, Person, RosterSet, RowOutcome
 from koha_bridge.patrons.plan import plan_sync
 from koha_bridge.patrons.schoolyear import ExpiryRules, SchoolYear, last_grade_of
 from koha_bridge.store import Store
+from marc.model import SourceRef
 
 CONFIG = Config(school=SchoolConfig(level="THCS", library_id="MAU"),
                 patrons=PatronsConfig(pupil_category="HS", teacher_category="GV"))
 YEAR = SchoolYear.parse("2025-2026")
-SRC = Source("ds.xlsx", "Sheet1", 2)
+SRC = SourceRef("ds.xlsx", "Sheet1", 2)
 
 
 @pytest.fixture
