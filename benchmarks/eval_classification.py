@@ -220,7 +220,7 @@ def cross_validated(rows: list[dict[str, str]]) -> list[tuple[int, Record, Class
         model = TitleModel(data)
         fold_rows = sorted(held)
         classnumber._proposer.cache_clear()  # the next proposer takes the fold's model
-        with mock.patch.object(classnumber, "default_model", lambda: model):
+        with mock.patch.object(classnumber, "default_model", return_value=model):
             done = run([rows[n] for n in fold_rows])
         classnumber._proposer.cache_clear()
         out.extend((fold_rows[index], record, item) for index, record, item in done)
