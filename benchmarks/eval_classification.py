@@ -141,8 +141,7 @@ def main() -> None:
         row = rows[index]
         gold = gold_of(row, labels)
         proposal = item.proposal
-        shelf_ready = not item.needs_review and bool(item.call_number) and all(
-            i.get("o") for i in record.get_fields("952"))
+        shelf_ready = _shelf_ready(record, item)
         ready += shelf_ready
         if gold.main_class is not None and proposal is not None:
             c = per_level.setdefault(proposal.confidence, Counter())
@@ -200,9 +199,11 @@ def main() -> None:
         print("  ?", line)
 
 
-def cross_validated(rows: list[dict[str, str]]) -> list[tuple[int, Record, Classified]]:
+def cross_validated(rows: list[dict[str, str]], levels: dict[str, float] | None = None
+                    ) -> list[tuple[int, Record, Classified]]:
     """``run`` fold by fold, each fold classified with a title model trained on the
-    dev titles of the other folds (series kept together, as in the calibration)."""
+    dev titles of the other folds (series kept together, as in the calibration), with
+    the shipped model's confidence thresholds or ``levels``."""
     from unittest import mock
 
     from benchmarks import train_title_model as training
@@ -216,7 +217,8 @@ def cross_validated(rows: list[dict[str, str]]) -> list[tuple[int, Record, Class
     for held in training.folds(groups):
         held_groups = {groups[n] for n in held}
         data = training.train([e for e in labelled + extra if e[4] not in held_groups])
-        data["levels"] = json.loads(training.MODEL_FILE.read_text(encoding="utf-8"))["levels"]
+        data["levels"] = levels or json.loads(
+            training.MODEL_FILE.read_text(encoding="utf-8"))["levels"]
         model = TitleModel(data)
         fold_rows = sorted(held)
         classnumber._proposer.cache_clear()  # the next proposer takes the fold's model
@@ -225,6 +227,27 @@ def cross_validated(rows: list[dict[str, str]]) -> list[tuple[int, Record, Class
         classnumber._proposer.cache_clear()
         out.extend((fold_rows[index], record, item) for index, record, item in done)
     return sorted(out, key=lambda x: x[0])
+
+
+def written(rows: list[dict[str, str]], done: list[tuple[int, Record, Classified]]
+            ) -> tuple[float, float]:
+    """Coverage (share shelf-ready) and main-class precision of what is written."""
+    labels = gold_labels()
+    ready = right = judged = 0
+    for index, record, item in done:
+        if not _shelf_ready(record, item):
+            continue
+        ready += 1
+        gold = gold_of(rows[index], labels).main_class
+        if gold is not None and item.proposal is not None:
+            judged += 1
+            right += _main_class(item.proposal.number) == gold
+    return ready / len(rows), right / max(judged, 1)
+
+
+def _shelf_ready(record: Record, item: Classified) -> bool:
+    return not item.needs_review and bool(item.call_number) and all(
+        i.get("o") for i in record.get_fields("952"))
 
 
 def _rank(level: str) -> int:
