@@ -31,7 +31,8 @@ _RANGE = re.compile(
     r"(?<![\w.,/+-])(\d{1,2})(?:\s*[-–]\s*(\d{1,2}))+(?![\w.,/+]|\s*tu[ổô]i)", re.IGNORECASE)
 _VOLUME = re.compile(r"\b(?:tap|quyen) (\d{1,2}|mot|hai|ba|bon|nam)\b")
 _LEVEL_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:thpt|trung hoc pho thong|cap 3|thi tot nghiep)\b"), "THPT"),
+    # "Đường lên đỉnh Olympia" is the quiz of THPT students
+    (re.compile(r"\b(?:thpt|trung hoc pho thong|cap 3|thi tot nghiep|dinh olimpia)\b"), "THPT"),
     (re.compile(r"\b(?:thcs|trung hoc co so|cap 2)\b"), "THCS"),
     (re.compile(r"\b(?:tieu hoc|cap 1)\b"), "TH"),
     (re.compile(r"\b(?:mam non|mau giao)\b"), "MN"),
@@ -204,8 +205,7 @@ class TitleParser:
         only their level; else the grade after the subject, "lớp N", or a number ending
         the segment that names ``segment`` ("Toán Nâng Cao 7")."""
         spread = _RANGE.search(raw) if "-" in raw or "–" in raw else None
-        if spread is not None and 1 <= int(spread.group(1)) < int(spread.group(2)) <= 12 and (
-                grade == int(spread.group(1)) or _word_before(raw, spread.start()) == "lop"):
+        if spread is not None and _is_range(raw, spread, grade):
             low, high = (level_of_grade(int(g)) for g in spread.groups())
             return None, low if low == high else None
         if grade is None:
@@ -293,9 +293,17 @@ def _checked(grade: int | None) -> tuple[int | None, str | None]:
     return grade, level_of_grade(grade)
 
 
-def _word_before(text: str, at: int) -> str:
-    """The last word before ``at``, in key form."""
-    return key(text[max(at - 12, 0):at]).rpartition(" ")[2]
+def _is_range(raw: str, spread: re.Match[str], after: int | None) -> bool:
+    """Whether numbers joined by dashes are a range of grades: after "lớp" ("Lớp 1 - 5"),
+    or written tight right after the subject ("Hình Học 10-11-12"; "Tiếng Việt 1 - 2"
+    is volume 2)."""
+    low, high = int(spread.group(1)), int(spread.group(2))
+    if not 1 <= low < high <= 12:
+        return False
+    before = raw[max(spread.start() - 12, 0):spread.start()]
+    if key(before).rpartition(" ")[2] == "lop":
+        return True
+    return after == low and " " not in spread.group()
 
 
 def _pattern(phrases: list[str], *, folded: bool = False) -> re.Pattern[str] | None:
