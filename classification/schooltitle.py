@@ -204,7 +204,9 @@ class TitleParser:
         """The grade and level: a range of grades ("Lớp 1-5", "Hình Học 10-11-12") gives
         only their level; else the grade after the subject, "lớp N", or a number ending
         the segment that names ``segment`` ("Toán Nâng Cao 7")."""
-        spread = _RANGE.search(raw) if "-" in raw or "–" in raw else None
+        # A range counts only after "lớp" or the subject's own grade: look no further.
+        maybe = (grade is not None or "lop " in text) and ("-" in raw or "–" in raw)
+        spread = _RANGE.search(raw) if maybe else None
         if spread is not None and _is_range(raw, spread, grade):
             low, high = (level_of_grade(int(g)) for g in spread.groups())
             return None, low if low == high else None
