@@ -142,6 +142,7 @@ def test_gdpt_series_makes_a_textbook_whatever_the_category() -> None:
         ("Bộ luật lao động và tiền lương trong doanh nghiệp", {}, "349.597", "phap_luat_vn"),
         ("Kế toán tài chính doanh nghiệp", {}, "657", "ke_toan"),
         ("Hướng dẫn áp dụng luật kế toán sửa đổi", {}, "349.597", "phap_luat_vn"),
+        ("Thám hiểm vùng băng - Tập 12", {"original": "jpn"}, "741.5", "manga_tap"),
         ("Phong thủy nhà ở và văn phòng kinh doanh", {}, "133.3", "phong_thuy_tu_vi"),
     ],
 )
