@@ -417,3 +417,28 @@ def test_words_that_only_look_like_a_rule(title: str, not_rule: str) -> None:
     record = make_record("KB1", title)
     found = propose(record, hints_from_record(record), config(model=False))
     assert found is None or found.source != f"rule:{not_rule}"
+
+
+@pytest.mark.parametrize(
+    ("title", "author", "number"),
+    [
+        ("Không gia đình", "Hector Malot", "843"),  # French: 843, not the 823 guess
+        ("Án mạng trên sông Nile", "Christie, Agatha", "823"),  # inverted heading
+        ("Ông già và biển cả", "Ernest Hemingway", "813"),
+        ("Phía sau nghi can X", "Keigo Higashino", "895.63"),  # either name order
+        ("Mắt biếc", "Nguyễn Nhật Ánh", "895.9223"),
+        ("Góc sân và khoảng trời", "Trần Đăng Khoa", "895.9221"),  # a poet
+    ],
+)
+def test_a_known_writer_makes_literature(title: str, author: str, number: str) -> None:
+    record = make_record("KB1", title, author=author)
+    found = propose(record, hints_from_record(record), Config())
+    assert found is not None
+    assert (found.number, found.source, found.confidence) == (number, "author", "medium")
+    assert author.split(",")[0] in found.why
+
+
+def test_a_sure_rule_still_beats_a_known_writer() -> None:
+    record = make_record("KB1", "Từ điển tiếng Việt cho học sinh", author="Nguyễn Nhật Ánh")
+    found = propose(record, hints_from_record(record), Config())
+    assert found is not None and found.source == "rule:tu_dien_tieng_viet"
