@@ -411,6 +411,8 @@ def test_a_rule_wrong_on_the_dev_half_only_proposes() -> None:
         ("Nghệ thuật đàm phán", "my_thuat"),  # the art of anything
         ("Ngân hàng câu hỏi trắc nghiệm Vật lí", "tai_chinh_ca_nhan"),  # a question bank
         ("Kĩ năng viết văn nghị luận", "ky_nang_song"),  # a writing skill
+        ("Thợ săn quái vật - Tập 3", "vhvn_tho"),  # "thợ" folds like "thơ"
+        ("Việt Nam - lãnh thổ và các vùng địa lý", "vhvn_tho"),  # "thổ" too
     ],
 )
 def test_words_that_only_look_like_a_rule(title: str, not_rule: str) -> None:
