@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -118,24 +119,29 @@ def main() -> None:
                         help="list that many wrong written numbers (dev half only)")
     parser.add_argument("--by-source", action="store_true",
                         help="precision of each source (rule id, model...), no titles shown")
+    parser.add_argument("--cv", action="store_true",
+                        help="dev half only: each title scored by a title model trained on "
+                             "the other folds (the honest figures to work on the rules with)")
+    parser.add_argument("--unready", type=int, default=0,
+                        help="list that many titles left for review (dev half only)")
     args = parser.parse_args()
-    if args.errors and args.half == "test":
-        raise SystemExit("--errors lists titles: only for the dev half")
+    if (args.errors or args.unready or args.cv) and args.half == "test":
+        raise SystemExit("--errors, --unready and --cv are for the dev half only")
     labels = gold_labels()
     rows = read_half(args.half)
-    done = run(rows)
+    done = cross_validated(rows) if args.cv else run(rows)
     ready = right = judged = 0
     per_level: dict[str, Counter[str]] = {level: Counter() for level in LEVELS}
     grades = Counter[str]()
     sources: dict[str, Counter[str]] = {}
     by_gate: dict[str, Counter[str]] = {level: Counter() for level in LEVELS}
     errors: list[str] = []
+    unready: list[str] = []
     for index, record, item in done:
         row = rows[index]
         gold = gold_of(row, labels)
         proposal = item.proposal
-        shelf_ready = not item.needs_review and bool(item.call_number) and all(
-            i.get("o") for i in record.get_fields("952"))
+        shelf_ready = _shelf_ready(record, item)
         ready += shelf_ready
         if gold.main_class is not None and proposal is not None:
             c = per_level.setdefault(proposal.confidence, Counter())
@@ -158,6 +164,11 @@ def main() -> None:
                 if gold.main_class is not None:
                     gate["n"] += 1
                     gate["right"] += _main_class(proposal.number) == gold.main_class
+        if not shelf_ready and len(unready) < args.unready:
+            unready.append(f"{proposal.number if proposal else '-'} "
+                           f"({proposal.source + ' ' + proposal.confidence if proposal else ''})"
+                           f" gold {gold.main_class}: {row['title']} / {row['authors']} "
+                           f"[{row['retail_category_parent']} / {row['retail_category']}]")
         if gold.grade is not None:
             grades["ready"] += shelf_ready
             grades["n"] += 1
@@ -184,6 +195,59 @@ def main() -> None:
             print(f"  {name:45s} {c['right']:4d}/{c['n']:<4d} = {c['right'] / c['n']:.0%}")
     for line in errors:
         print("  ", line)
+    for line in unready:
+        print("  ?", line)
+
+
+def cross_validated(rows: list[dict[str, str]], levels: dict[str, float] | None = None
+                    ) -> list[tuple[int, Record, Classified]]:
+    """``run`` fold by fold, each fold classified with a title model trained on the
+    dev titles of the other folds (series kept together, as in the calibration), with
+    the shipped model's confidence thresholds or ``levels``."""
+    from unittest import mock
+
+    from benchmarks import train_title_model as training
+    from classification import classnumber
+    from classification.titlemodel import TitleModel
+
+    labelled, unlabelled = training.examples()
+    extra = training.rule_examples(unlabelled)
+    groups = [training.group_of(row["title"]) for row in rows]
+    out: list[tuple[int, Record, Classified]] = []
+    for held in training.folds(groups):
+        held_groups = {groups[n] for n in held}
+        data = training.train([e for e in labelled + extra if e[4] not in held_groups])
+        data["levels"] = levels or json.loads(
+            training.MODEL_FILE.read_text(encoding="utf-8"))["levels"]
+        model = TitleModel(data)
+        fold_rows = sorted(held)
+        classnumber._proposer.cache_clear()  # the next proposer takes the fold's model
+        with mock.patch.object(classnumber, "default_model", return_value=model):
+            done = run([rows[n] for n in fold_rows])
+        classnumber._proposer.cache_clear()
+        out.extend((fold_rows[index], record, item) for index, record, item in done)
+    return sorted(out, key=lambda x: x[0])
+
+
+def written(rows: list[dict[str, str]], done: list[tuple[int, Record, Classified]]
+            ) -> tuple[float, float]:
+    """Coverage (share shelf-ready) and main-class precision of what is written."""
+    labels = gold_labels()
+    ready = right = judged = 0
+    for index, record, item in done:
+        if not _shelf_ready(record, item):
+            continue
+        ready += 1
+        gold = gold_of(rows[index], labels).main_class
+        if gold is not None and item.proposal is not None:
+            judged += 1
+            right += _main_class(item.proposal.number) == gold
+    return ready / len(rows), right / max(judged, 1)
+
+
+def _shelf_ready(record: Record, item: Classified) -> bool:
+    return not item.needs_review and bool(item.call_number) and all(
+        i.get("o") for i in record.get_fields("952"))
 
 
 def _rank(level: str) -> int:

@@ -13,7 +13,8 @@ volumes of one book) fall in one fold — otherwise a volume is scored by a mode
 saw its sibling, and the thresholds promise more than unseen titles get. Sorted by
 probability, the largest top band whose main-class precision is at least 96 % is
 ``high``, the next band with at least 91 % is ``medium``, the next with at least 75 %
-is ``low``.
+is ``low``; then the ``low`` threshold is lowered while the whole pipeline,
+cross-validated on the dev half, still writes at least 90 % right (``loosen_low``).
 
     .venv/bin/python -m benchmarks.train_title_model
 """
@@ -35,6 +36,10 @@ ALPHA = 0.02  # chosen by the grouped cross-validation on the dev half
 TEMPERATURE = 4.0  # softens naive Bayes' overconfident posteriors (ranking unchanged)
 MIN_TOKEN_COUNT = 1
 BANDS = (("high", 0.96), ("medium", 0.91), ("low", 0.75))
+#: What the whole pipeline must write right, cross-validated on the dev half, when
+#: the model's ``low`` threshold is loosened (see ``loosen_low``).
+PIPELINE_PRECISION = 0.90
+LOW_STEPS = tuple(round(0.725 - 0.025 * n, 3) for n in range(14))  # 0.725 … 0.400
 MIN_BAND = 20
 SEED = 7
 
@@ -169,12 +174,33 @@ def calibrate(rows: list[Example], extra: list[Example]) -> dict[str, float]:
     return levels
 
 
+def loosen_low(levels: dict[str, float]) -> dict[str, float]:
+    """The model's ``low`` threshold lowered step by step while the whole pipeline
+    (rules first, then the model; ``eval_classification --cv`` on the dev half) still
+    writes at least ``PIPELINE_PRECISION`` right at main class: the rules' and the
+    high band's surplus pays for a looser low band, and ``min_confidence = low`` keeps
+    its promise for what is written, not for each source alone."""
+    from benchmarks.eval_classification import cross_validated, read_half, written
+
+    rows = read_half("dev")
+    best = dict(levels)
+    for threshold in (t for t in LOW_STEPS if t < levels.get("low", 1.0)):
+        trial = {**levels, "low": threshold}
+        coverage, precision = written(rows, cross_validated(rows, trial))
+        print(f"low    p ≥ {threshold:.3f}: whole pipeline (dev, cross-validated) "
+              f"covers {coverage:.1%}, writes {precision:.1%} right")
+        if precision < PIPELINE_PRECISION:
+            break
+        best = trial
+    return best
+
+
 def main() -> None:
     rows, unlabelled = examples()
     extra = rule_examples(unlabelled)
     print(f"training titles (dev half): {len(rows)} labelled by their retail category, "
           f"{len(extra)} of the other {len(unlabelled)} by a sure rule")
-    levels = calibrate(rows, extra)
+    levels = loosen_low(calibrate(rows, extra))
     model = train(rows + extra)
     model["levels"] = levels
     model["trained_on"] = "benchmarks/data/titles-dev.csv (dev half only), seed split 20261203"

@@ -29,9 +29,11 @@ from classification.schooltitle import SchoolTitle, TitleParser, default_parser
 from classification.tables import (
     CONFIDENCE_ORDER,
     SubjectRow,
+    author_key,
     confidence_rank,
     fold,
     fold_words,
+    literary_authors,
     load_tables,
     lower_confidence,
     parse_class_number,
@@ -121,6 +123,7 @@ class Proposer:
         for row in tables.subjects:
             self.subjects.setdefault(_subject_key(row.subject), []).append(row)
         self.parser: TitleParser = default_parser()
+        self.literary = literary_authors()
         self.model = default_model() if settings.model else None
         series = tables.rules.get("textbook_series", [])
         self.textbook_series = frozenset(fold(s) for s in series)
@@ -204,12 +207,30 @@ class Proposer:
         ):
             return found, None  # a sure rule, or the list's own subject: the model (the
             # costly step) is not asked
+        author = self.literary_author(scan)
+        if author is not None:
+            return author, found  # a known writer's book is literature, whatever its title
         guess, other = self.model_guess(scan)
         if guess is not None and (
             found is None or confidence_rank(guess.confidence) > confidence_rank(found.confidence)
         ):
             return guess, found or other  # the title model is surer than a weak rule
         return found, guess
+
+    def literary_author(self, scan: RecordScan) -> ClassNumber | None:
+        """Literature by a writer of ``data/literary-authors.csv`` (the main entry),
+        numbered by the writer's literature: a title that names no genre still says
+        who wrote it."""
+        heading = scan.headings.get("100")
+        name = heading.get("a") if heading is not None else None
+        if not name:
+            return None
+        found = self.literary.get(author_key(name.strip(" ,.")))
+        if found is None:
+            return None
+        number, literature = found
+        return ClassNumber(number, "ddc", "author", "medium",
+                           f"Tác giả văn học: {name.strip(' ,.')} ({literature})")
 
     def model_guess(self, scan: RecordScan) -> tuple[ClassNumber | None, ClassNumber | None]:
         """The title model's number and its runner-up (another main class), if a model

@@ -12,17 +12,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from classification.tables import DATA_DIR, fold, fold_words, read_yaml
 
 _NUMBER_WORDS = {"mot": "1", "hai": "2", "ba": "3", "bon": "4", "nam": "5"}
 _GRADE_AFTER = re.compile(r" (\d{1,2})\b")
 _CLASS = re.compile(r"\blop (\d{1,2})\b")
-_ENTRANCE = re.compile(r"\bvao lop (\d{1,2})\b")
+# "Thi vào lớp 10", "Tuyển sinh 10" (key form: y → i): material for the grade before.
+_ENTRANCE = re.compile(r"\b(?:vao lop|thi vao|tuien sinh(?: vao)?(?: lop)?) (\d{1,2})\b")
+# Read on the raw title (punctuation matters): a grade number where a segment ends
+# ("Toán Nâng Cao 7 (…)", "Happy Hearts 3 - Workbook"), not a score ("9+", "8,5+"),
+# a ratio ("12/1") or a range ("1-5").
+_SEGMENT_NUMBER = re.compile(r"\b(?<![.,/+-])(\d{1,2})(?=\s*(?:$|[()\[\]:;|]|,(?!\d)|[-–]\s))")
+# Grades written as a range or list ("Lớp 1-5", "(Lớp 10 - 11 - 12)", "10-11-12"),
+# not ages ("10-12 Tuổi").
+_RANGE = re.compile(
+    r"(?<![\w.,/+-])(\d{1,2})(?:\s*[-–]\s*(\d{1,2}))+(?![\w.,/+]|\s*tu[ổô]i)", re.IGNORECASE)
 _VOLUME = re.compile(r"\b(?:tap|quyen) (\d{1,2}|mot|hai|ba|bon|nam)\b")
 _LEVEL_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:thpt|trung hoc pho thong|cap 3|thi tot nghiep)\b"), "THPT"),
+    # "Đường lên đỉnh Olympia" is the quiz of THPT students
+    (re.compile(r"\b(?:thpt|trung hoc pho thong|cap 3|thi tot nghiep|dinh olimpia)\b"), "THPT"),
     (re.compile(r"\b(?:thcs|trung hoc co so|cap 2)\b"), "THCS"),
     (re.compile(r"\b(?:tieu hoc|cap 1)\b"), "TH"),
     (re.compile(r"\b(?:mam non|mau giao)\b"), "MN"),
@@ -93,6 +103,10 @@ class TitleParser:
                 self.series.append((long, name))
             for short in forms.get("short", []):
                 self.short_series[key(short)] = name
+        self.series_subjects = {
+            name: forms["subject"] for name, forms in data["series"].items()
+            if forms.get("subject")
+        }
         self.kind_subjects = {
             name: spec["subject"] for name, spec in data["kinds"].items() if spec.get("subject")
         }
@@ -107,7 +121,9 @@ class TitleParser:
             for form in [name, *forms]:
                 phrases.setdefault(key(form), name)
         self.subject_names = phrases
-        self.subject_pattern = _pattern(list(phrases), folded=True)
+        self.not_subjects = frozenset(key(w) for w in data.get("not_subjects", []))
+        self.subject_pattern = _pattern([*phrases, *self.not_subjects], folded=True)
+        self.not_grade_before = frozenset(key(w) for w in data.get("not_grade_before", []))
         self.needs_grade = frozenset(key(w) for w in data.get("needs_grade", []))
         self.loose = frozenset(key(w) for w in data.get("loose", []))
         self.level_names = {
@@ -127,34 +143,91 @@ class TitleParser:
     def parse(self, text: str) -> SchoolTitle:
         folded = fold_words(text).replace("y", "i")  # key(): a title rarely comes again
         marked = self.any_marker is not None and self.any_marker.search(folded) is not None
-        series = next((name for p, name in self.series if p.search(folded)), None) if (
-            marked) else None
+        series = self._series(folded) if marked else None
         if series is None and self.short_series and ("(" in text or " - " in text):
-            series = next((self.short_series[k] for k in map(key, _SEGMENT.split(text))
-                           if k in self.short_series), None)
-        return self._parse(folded, series, marked)
+            series = next((_Named(self.short_series[k], "", None) for k in map(
+                key, _SEGMENT.split(text)) if k in self.short_series), None)
+        return self._parse(folded, text, series, marked)
 
-    def _parse(self, text: str, series: str | None, marked: bool) -> SchoolTitle:
-        kind = next(((name, label) for p, name, label in self.kinds if p.search(text)),
-                    None) if marked else None
-        subject, grade, loose = self._subject(text)
-        if subject is None and kind is not None:
-            subject = self.kind_subjects.get(kind[0])
+    def _series(self, text: str) -> _Named | None:
+        """The series named, and the grade right after its name ("Smart Start 3")."""
+        for pattern, name in self.series:
+            found = pattern.search(text)
+            if found is not None:
+                after = _GRADE_AFTER.match(text, found.end())
+                return _Named(name, found.group(), int(after.group(1)) if after else None)
+        return None
+
+    def _kind(self, text: str) -> tuple[str, str, str] | None:
+        """The kind of school book named: key, label and the phrase found."""
+        for pattern, name, label in self.kinds:
+            found = pattern.search(text)
+            if found is not None:
+                return name, label, found.group()
+        return None
+
+    def _parse(self, text: str, raw: str, series: _Named | None, marked: bool) -> SchoolTitle:
+        kind = self._kind(text) if marked else None
+        named, loose, weak = self._subject(text)
+        if named is None and kind is not None and kind[0] in self.kind_subjects:
+            named = _Named(self.kind_subjects[kind[0]], kind[2], None)
+        if named is None and series is not None and series.name in self.series_subjects:
+            named = _Named(self.series_subjects[series.name], series.phrase, None)
+        series_name = series.name if series is not None else None
+        kind_names = kind[:2] if kind is not None else None
+        subject = named.name if named is not None else None
         entrance = _ENTRANCE.search(text)
         if entrance is not None:
-            grade = int(entrance.group(1)) - 1  # "thi vào lớp 10" is for grade 9
+            grade: int | None = int(entrance.group(1)) - 1  # "thi vào lớp 10" is for grade 9
             if grade == 0:  # "vào lớp 1": for preschool children
-                return self._found(text, series, kind, self.preschool_subject, None, "MN",
-                                   marked=marked)
-        elif grade is None:
-            found = _CLASS.search(text)
-            grade = int(found.group(1)) if found else None
-        if grade is not None and not 1 <= grade <= 12:
-            grade = None
-        level = level_of_grade(grade) if grade is not None else None
+                return self._found(text, series_name, kind_names, self.preschool_subject,
+                                   None, "MN", marked=marked)
+            grade, level = _checked(grade)
+        else:
+            candidate = named or (weak if kind is not None else None)
+            after = candidate.grade if candidate is not None else None
+            if after is None and series is not None:
+                after = series.grade
+            # A subject name that is also a common word needs a kind or series for a
+            # number ending its segment: "Khoa Học Quanh Ta 1" is a volume.
+            segment = candidate if not loose or kind or series else None
+            grade, level = self._grade(text, raw, after, segment)
+            if subject is None and grade is not None and candidate is not None:
+                subject = candidate.name  # "Bồi Dưỡng Văn Năng Khiếu 11": short word, grade
         if level is None and subject is not None:  # a level matters only with a subject
             level = next((lvl for p, lvl in _LEVEL_WORDS if p.search(text)), None)
-        return self._found(text, series, kind, subject, grade, level, loose, marked)
+        return self._found(text, series_name, kind_names, subject, grade, level, loose, marked)
+
+    def _grade(
+        self, text: str, raw: str, grade: int | None, segment: _Named | None
+    ) -> tuple[int | None, str | None]:
+        """The grade and level: a range of grades ("Lớp 1-5", "Hình Học 10-11-12") gives
+        only their level; else the grade after the subject, "lớp N", or a number ending
+        the segment that names ``segment`` ("Toán Nâng Cao 7")."""
+        # A range counts only after "lớp" or the subject's own grade: look no further.
+        maybe = (grade is not None or "lop " in text) and ("-" in raw or "–" in raw)
+        spread = _RANGE.search(raw) if maybe else None
+        if spread is not None and _is_range(raw, spread, grade):
+            low, high = (level_of_grade(int(g)) for g in spread.groups())
+            return None, low if low == high else None
+        if grade is None:
+            found = _CLASS.search(text)
+            grade = int(found.group(1)) if found else None
+        if grade is None and segment is not None:
+            grade = self._segment_grade(raw, segment.phrase)
+        return _checked(grade)
+
+    def _segment_grade(self, raw: str, phrase: str) -> int | None:
+        """The first number 1-12 ending a segment that names ``phrase`` and after no
+        volume-like word ("Tập 2", "Học Kì 1", "Bản 1" are not grades)."""
+        for found in _SEGMENT_NUMBER.finditer(raw):
+            grade = int(found.group(1))
+            head = raw[:found.start()]
+            segment = key(head[max(head.rfind(" - "), *map(head.rfind, "()[]:;|")) + 1:])
+            if 1 <= grade <= 12 and f" {phrase} " in f" {segment} " and (
+                    segment.rpartition(" ")[2] not in self.not_grade_before):
+                return grade
+        return None
 
     def _found(
         self, text: str, series: str | None, kind: tuple[str, str] | None,
@@ -183,23 +256,56 @@ class TitleParser:
             volume=_NUMBER_WORDS.get(volume.group(1), volume.group(1)) if volume else None,
         )
 
-    def _subject(self, text: str) -> tuple[str | None, int | None, bool]:
-        """The first subject named, the grade right after it ("Toán 9"), and whether
-        the name is one that also reads as another word (it then needs a grade, a
-        kind or a level to count)."""
+    def _subject(self, text: str) -> tuple[_Named | None, bool, _Named | None]:
+        """The first subject named with the grade right after it ("Toán 9"); whether
+        the name is one that also reads as another word (it then needs a grade, a kind
+        or a level to count); and the first short subject word that lacked its grade."""
         if self.subject_pattern is None:
-            return None, None, False
+            return None, False, None
+        weak: _Named | None = None
         for match in self.subject_pattern.finditer(text):
-            after = _GRADE_AFTER.match(text, match.end())
             phrase = match.group()
+            if phrase in self.not_subjects:
+                continue  # "tuyển sinh", "học sinh"
+            after = _GRADE_AFTER.match(text, match.end())
             if phrase in self.needs_grade:
                 before = text[max(match.start() - 7, 0):match.start()]
                 near_class = text.startswith(" lop ", match.end())
                 if after is None and not near_class and not before.endswith(_SUBJECT_PREFIXES):
+                    weak = weak or _Named(self.subject_names[phrase], phrase, None)
                     continue
             grade = int(after.group(1)) if after else None
-            return self.subject_names[phrase], grade, phrase in self.loose
-        return None, None, False
+            return _Named(self.subject_names[phrase], phrase, grade), phrase in self.loose, None
+        return None, False, weak
+
+
+class _Named(NamedTuple):
+    """A subject or series as the title names it: the name, the phrase found (key form)
+    and the grade right after the phrase."""
+
+    name: str
+    phrase: str
+    grade: int | None
+
+
+def _checked(grade: int | None) -> tuple[int | None, str | None]:
+    """A grade 1-12 and its level, else nothing."""
+    if grade is None or not 1 <= grade <= 12:
+        return None, None
+    return grade, level_of_grade(grade)
+
+
+def _is_range(raw: str, spread: re.Match[str], after: int | None) -> bool:
+    """Whether numbers joined by dashes are a range of grades: after "lớp" ("Lớp 1 - 5"),
+    or written tight right after the subject ("Hình Học 10-11-12"; "Tiếng Việt 1 - 2"
+    is volume 2)."""
+    low, high = int(spread.group(1)), int(spread.group(2))
+    if not 1 <= low < high <= 12:
+        return False
+    before = raw[max(spread.start() - 12, 0):spread.start()]
+    if key(before).rpartition(" ")[2] == "lop":
+        return True
+    return after == low and " " not in spread.group()
 
 
 def _pattern(phrases: list[str], *, folded: bool = False) -> re.Pattern[str] | None:

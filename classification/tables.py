@@ -171,6 +171,24 @@ def fold_letters(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@cache
+def literary_authors() -> dict[str, tuple[str, str]]:
+    """``data/literary-authors.csv``: author_key(name or alias) → (number, literature)."""
+    found: dict[str, tuple[str, str]] = {}
+    for row in _read_csv("literary-authors.csv"):
+        for name in [row["name"], *filter(None, row["aliases"].split("|"))]:
+            found[author_key(name)] = (row["number"], row["literature"])
+    return found
+
+
+def author_key(name: str) -> str:
+    """Matching form of a personal name, in direct order ("Christie, Agatha" and
+    "Agatha Christie" are one key; "J.K." and "J. K." too)."""
+    surname, comma, forenames = name.partition(",")
+    direct = f"{forenames} {surname}" if comma else name
+    return "".join(fold(direct).split())
+
+
 def fold(text: str) -> str:
     """Matching form: ASCII letters, lower case, words separated by single spaces."""
     if len(text) <= _CACHED_LENGTH:

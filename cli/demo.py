@@ -52,8 +52,11 @@ def demo(app: AppContext, out_dir: Path) -> None:
     files += [("Biểu ghi MARC21 (ISO 2709)", mrc), ("Biểu ghi MARCXML", xml)]
     report, review = out_dir / "baocao.xlsx", out_dir / "duyet-phan-loai.xlsx"
     files.append(("Báo cáo từng dòng", report))
+    review.unlink(missing_ok=True)  # a sheet of an earlier run would mislead
     if write_sheets(conversion, report, review):
         files.append(("Bảng duyệt số phân loại", review))
+    else:
+        echo(app, "Bảng duyệt số phân loại: không cần, mọi nhan đề đã có số phân loại")
     files += _labels(config, mrc, out_dir)
     files += _registers(app, config, store_path, mrc, variants, out_dir / "so-sach")
     with Store(store_path) as store:

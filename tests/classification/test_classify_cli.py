@@ -16,9 +16,9 @@ from tests.classification.marcfactory import make_record, subfields
 def _input(tmp_path: Path) -> tuple[Path, Path]:
     records = [
         make_record("KB1", "Mắt biếc : truyện dài", author="Nguyễn Nhật Ánh"),
-        make_record("KB2", "Harry Potter và hòn đá phù thủy", author="Rowling, J. K.",
+        make_record("KB2", "Harry Potter và hòn đá phù thủy", author="Marsh, Ellen",
                     category="TN", original="eng"),
-        make_record("KB3", "Một cuốn sách lạ", author="Tô Hoài"),
+        make_record("KB3", "Một cuốn sách lạ", author="Trần Thị Mai"),
         make_record("KB4", "Toán 6", category="SGK", f082="510.712"),
     ]
     source = tmp_path / "in.mrc"
@@ -70,7 +70,7 @@ def test_classify_review_then_apply(tmp_path: Path) -> None:
     assert f"dòng {kb3_row}" in result.output
     done = {r["001"].data: r for r in read_records(final)}
     assert subfields(done["KB2"], "082", "a") == ["823"]
-    assert subfields(done["KB2"], "952", "o") == ["823 ROW 2024"] * 2
+    assert subfields(done["KB2"], "952", "o") == ["823 MAR 2024"] * 2
     assert done["KB3"].get_fields("082") == []
 
     again = tmp_path / "again.mrc"

@@ -29,12 +29,12 @@ from tests.classification.marcfactory import make_record, subfields
 
 def _records() -> list[Record]:
     return [
-        make_record("KB1", "Harry Potter và hòn đá phù thủy", author="Rowling, J. K.",
+        make_record("KB1", "Harry Potter và hòn đá phù thủy", author="Marsh, Ellen",
                     category="TN", original="eng"),                       # 823 low
         make_record("KB2", "Ngữ văn 7", author="Bùi Mạnh Hùng", category="SGK"),  # unconfirmed
-        make_record("KB3", "Một cuốn sách lạ", author="Tô Hoài"),            # nothing
+        make_record("KB3", "Một cuốn sách lạ", author="Trần Thị Mai"),            # nothing
         make_record("KB4", "Mắt biếc : truyện dài", author="Nguyễn Nhật Ánh"),  # accepted
-        make_record("KB5", "Tuổi thơ dữ dội", author="Phùng Quán", category="TN"),  # low
+        make_record("KB5", "Tuổi thơ dữ dội", author="Đỗ Văn Hải", category="TN"),  # low
     ]
 
 
@@ -111,7 +111,7 @@ def test_round_trip_correct_accept_reject_and_rerun(tmp_path: Path) -> None:
 
     assert results["KB1"].startswith(ReviewAction.CORRECTED)
     assert subfields(by_id["KB1"], "082", "a") == ["813"]
-    assert subfields(by_id["KB1"], "952", "o") == ["813 ROW"] * 2
+    assert subfields(by_id["KB1"], "952", "o") == ["813 MAR"] * 2
     assert subfields(by_id["KB1"], "942", "h") == ["813"]
 
     assert results["KB2"].startswith(ReviewAction.ACCEPTED)

@@ -123,3 +123,97 @@ def test_primary_and_secondary_numbers_by_default() -> None:
     numbers = [subfields(r, "082", "a") for r, _ in classify_records([primary, secondary],
                                                                       Config())]
     assert numbers == [["372.7"], ["510.712"]]
+
+
+@pytest.mark.parametrize(("title", "subject", "grade"), [
+    # the grade ends the segment that names the subject, after other words
+    ("Toán Nâng Cao 5 (Theo Chương Trình Mới - Dùng Chung Các Bộ Sách)", "Toán", 5),
+    ("Luyện Giải Đề Vật Lí Trọng Tâm 11 - Có Đáp Án", "Vật lí", 11),
+    ("Hoạt Động Trải Nghiệm, Hướng Nghiệp, Hn 6 (Chân Trời)", "Hoạt động trải nghiệm, hướng nghiệp",
+     6),
+    ("Luyện Viết 4 - Tập 2 (Kết Nối)", "Tiếng Việt", 4),
+    # a short subject word counts with a kind of book and a grade
+    ("Bồi Dưỡng Văn Chọn Lọc 8", "Ngữ văn", 8),
+    # English-language course books and subject names
+    ("Tiếng Anh Happy Hearts 4 - Student's Book", "Tiếng Anh", 4),
+    ("i-Discover 6 - Workbook", "Tiếng Anh", 6),
+    ("I-Learn Smart Start 4 Special Edition (Student's Book)", "Tiếng Anh", 4),
+    ("Math Adventures 4", "Toán", 4),
+    ("Fun Science 3 (2024)", "Khoa học", 3),
+    ("Giáo Dục Quốc Phòng An Ninh 10 (Cánh Diều)", "Giáo dục quốc phòng và an ninh", 10),
+])
+def test_grade_after_the_subject_and_other_words(title: str, subject: str, grade: int) -> None:
+    found = parse_school_title(title)
+    assert (found.subject, found.grade) == (subject, grade)
+
+
+@pytest.mark.parametrize(("title", "grade", "volume"), [
+    ("Tập Viết 2 - Tập 1 (Cánh Diều)", 2, "1"),  # "Tập 1" stays the volume
+    ("Ôn Luyện Lịch Sử - Tập 2", None, "2"),
+    ("Đề Kiểm Tra Toán Cuối Học Kì 1", None, None),  # a term, not a grade
+    ("Luyện Đề Toán (2024)", None, None),  # a year
+    ("Chinh Phục 8+ Môn Toán", None, None),  # a score
+    ("Đạt Điểm 8,5+ Ngữ Văn", None, None),
+    ("Vật Lý 11/2 - Giải Nhanh", 11, None),
+])
+def test_volumes_terms_years_and_scores_are_no_grades(
+    title: str, grade: int | None, volume: str | None
+) -> None:
+    found = parse_school_title(title)
+    assert (found.grade, found.volume) == (grade, volume)
+
+
+@pytest.mark.parametrize(("title", "grade"), [
+    ("Luyện Thi Vào 10 - Môn Toán", 9),
+    ("Bứt Phá 8+ Điểm Thi Vào 10 Môn Tiếng Anh", 9),
+    ("Tuyển Sinh 10 - Các Đề Ngữ Văn Trọng Tâm", 9),
+    ("Ôn Thi Tuyển Sinh Lớp 10 Môn Toán", 9),
+    ("Đề Thi Vào Lớp 6 Môn Tiếng Anh", 5),
+])
+def test_entrance_exams_are_for_the_grade_before(title: str, grade: int) -> None:
+    assert parse_school_title(title).grade == grade
+
+
+def test_tuyen_sinh_is_no_biology() -> None:
+    assert parse_school_title("Ôn Thi Tuyển Sinh Lớp 10 Môn Toán").subject == "Toán"
+
+
+@pytest.mark.parametrize(("title", "level"), [
+    ("Sổ Tay Tiếng Anh Tiểu Học (Lớp 1 - 5)", "TH"),
+    ("Tổng Ôn Kiến Thức Hóa Học 10-11-12", "THPT"),
+    ("Từ Vựng Tiếng Anh Lớp 5-9", None),  # across two levels
+])
+def test_a_range_of_grades_gives_only_its_level(title: str, level: str | None) -> None:
+    found = parse_school_title(title)
+    assert (found.grade, found.level) == (None, level)
+
+
+@pytest.mark.parametrize("title", [
+    "Khám Phá Khoa Học Quanh Em 2",  # a volume of a popular-science series
+    "Bộ Thẻ Học 3 - Vui Học Tiếng Anh",  # the number is not in the subject's segment
+    "Very Easy TOEIC 2 - Reading",  # an exam level, not a school grade
+    "Học Sinh Lớp 3 Kể Chuyện",  # "học sinh" is no Sinh học
+])
+def test_no_school_subject_and_grade(title: str) -> None:
+    found = parse_school_title(title)
+    assert found.subject is None or found.grade is None
+
+
+def test_subject_names_that_fold_like_other_words() -> None:
+    assert parse_school_title("Sổ Tay Toàn Diện Hóa Học Lớp 9").subject == "Hóa học"
+    assert parse_school_title("Bảng Âm Vần Lớp 1").subject == "Tiếng Việt"  # văn/vần, at TH
+    social = parse_school_title("Đề Ôn Thi THPT - Khoa Học Xã Hội (Lịch Sử - GDCD)")
+    assert social.subject == "Lịch sử"
+
+
+def test_olympia_quiz_books_are_thpt() -> None:
+    found = parse_school_title("Chinh Phục Đỉnh Olympia - Câu Hỏi Và Lời Giải Địa Lí")
+    assert (found.subject, found.level) == ("Địa lí", "THPT")
+
+
+def test_english_subject_books_get_a_primary_number() -> None:
+    record = make_record("KB1", "Tiếng Anh Happy Hearts 4 - Workbook", category="TK")
+    [(out, done)] = list(classify_records([record], Config()))
+    assert subfields(out, "082", "a") == ["372.6521"]
+    assert (done.grade, done.subject) == ("Lớp 4", "Tiếng Anh")
+    assert subfields(out, "521", "a") == ["Lớp 4"]

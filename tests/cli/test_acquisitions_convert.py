@@ -113,10 +113,15 @@ def test_demo_bundles_the_sample_and_writes_every_output(runner, tmp_path: Path)
     out = tmp_path / "demo"
     result = runner.invoke(cli, ["demo", "--out", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    for name in ("records.mrc", "records.xml", "baocao.xlsx", "duyet-phan-loai.xlsx",
-                 "nhan-gay.pdf", "nhan-ma-vach.pdf"):
+    for name in ("records.mrc", "records.xml", "baocao.xlsx", "nhan-gay.pdf",
+                 "nhan-ma-vach.pdf"):
         assert (out / name).stat().st_size > 0, name
         assert name in result.output
+    # the review sheet is written exactly when some title waits for a class number
+    waiting = "bản chờ duyệt số phân loại" in result.output
+    assert (out / "duyet-phan-loai.xlsx").exists() == waiting
+    assert ("duyet-phan-loai.xlsx" in result.output) == waiting
+    assert waiting or "Bảng duyệt số phân loại: không cần" in result.output
 
 
 def test_nfd_input_comes_out_nfc(runner, tmp_path: Path) -> None:
