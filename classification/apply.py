@@ -18,21 +18,17 @@ from pymarc import Field, Indicators, Record, Subfield
 from classification.authormark import STRATEGIES, MarkStrategies, heading_of
 from classification.callnumber import call_number, check_parts, publication_year, volume_of
 from classification.classnumber import Hints, proposer_for
-from classification.recordscan import RecordScan, scan_record
-from classification.schooltitle import SchoolTitle
+from classification.recordscan import scan_record
 from classification.tables import CONFIDENCE_ORDER, confidence_rank, load_tables
 from marc.build import audience_field, class_field, index_term_field, set_item_subfields
 from marc.errors import ConfigError
 from marc.model import ClassNumber
 from marc.settings import Settings
 
-__all__ = ["Classified", "Classifier", "Decision", "Hints", "classify_records"]
+__all__ = ["Classified", "Classifier", "Hints", "classify_records"]
 
 _MEMO_LIMIT = 4096
 _Parts = tuple[str, Indicators | None, tuple[Subfield, ...]]  # an 082/084 to build
-#: What proposing says of one record: the merged hints, the school title, the proposal
-#: and its runner-up.
-Decision = tuple[Hints, SchoolTitle, ClassNumber | None, ClassNumber | None]
 
 
 @dataclass(slots=True)
@@ -102,19 +98,9 @@ class Classifier:
 
     def _classify(self, record: Record, rid: str, hints: Hints | None) -> Classified:
         scan = scan_record(record)
-        return self.write(record, rid, scan, self.decide(scan, hints))
-
-    def decide(self, scan: RecordScan, hints: Hints | None) -> Decision:
-        """What proposing says of a scanned record; it needs no record, so it can be
-        worked out in another process (``classification.aside``)."""
         merged = scan.completed(hints)
         school = self.proposer.school_title(scan, merged)
         proposal, other = self.proposer.propose_with_runner_up(scan, merged, school)
-        return merged, school, proposal, other
-
-    def write(self, record: Record, rid: str, scan: RecordScan, decision: Decision) -> Classified:
-        """Write a decision about ``record`` (read as ``scan``) into it."""
-        merged, school, proposal, other = decision
         ok = self.accepted(proposal)
         grade, subject = merged.grade, merged.subject
         if school.is_school_book:  # into the record, where the list said nothing

@@ -234,8 +234,7 @@ def _record_copies(
 def _classified(
     built: Iterable[Record], conversion: Conversion, config: Config, store: Store | None
 ) -> Iterator[Record]:
-    from classification.aside import classify_aside
-    from classification.recordscan import Hints
+    from classification.apply import Hints, classify_records
 
     copied: dict[str, ClassNumber] = {}
     if config.copy_cataloguing.enabled and store is not None:
@@ -256,8 +255,7 @@ def _classified(
             language=book.language,
             copied=copied.get(rid),
         )
-    for record, classified in classify_aside(built, config, hints,
-                                             count=len(conversion.titles)):
+    for record, classified in classify_records(built, config, hints):
         if classified.needs_review:
             conversion.review.append(classified)
         yield record
