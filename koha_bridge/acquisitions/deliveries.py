@@ -312,13 +312,15 @@ def _legacy(
     conn: sqlite3.Connection, names: list[str], copies: Sequence[tuple[str, int, str]]
 ) -> sqlite3.Row | None:
     """The legacy delivery whose copies are exactly ``copies`` under one of ``names``."""
-    wanted = sorted((rid, copy, source) for rid, copy, source in copies)
+    wanted: list[tuple[str, int, str]] | None = None  # sorted once a legacy file is found
     for name in names:
         row = conn.execute(
             "SELECT * FROM deliveries WHERE legacy_file = ? ORDER BY register_number", (name,)
         ).fetchone()
         if row is None:
             continue
+        if wanted is None:
+            wanted = sorted((rid, copy, source) for rid, copy, source in copies)
         have = sorted(
             (r[0], r[1], r[2]) for r in conn.execute(
                 "SELECT record_id, copy_number, source FROM legacy_copies"

@@ -165,8 +165,10 @@ def records(
     today = today or date.today()
     titles: Iterable[Title] = conversion.titles
     facts = conversion.facts
+    lines: list[TitleLine] = []  # each title as the delivery records it, computed once
     if store is not None:
-        run = conversion.delivery = _open(store, conversion, today)
+        lines = [_line(title) for title in conversion.titles]
+        run = conversion.delivery = _open(store, conversion, lines, today)
         delivery = run.delivery
         origin = ItemOrigin(delivery.acquired_on, delivery.supplier, delivery.note)
     else:
@@ -190,11 +192,12 @@ def records(
         yield from built
     _collect_accessions(conversion)
     if store is not None and conversion.delivery is not None:
-        _record_copies(store, config, conversion, conversion.delivery)
+        _record_copies(store, config, conversion, conversion.delivery, lines)
 
 
-def _open(store: Store, conversion: Conversion, today: date) -> DeliveryRun:
-    lines = [_line(title) for title in conversion.titles]
+def _open(
+    store: Store, conversion: Conversion, lines: list[TitleLine], today: date
+) -> DeliveryRun:
     copies = [
         (line.record_id, c.copy_number, f"{c.source.sheet or ''}|{c.source.row}")
         for line, title in zip(lines, conversion.titles, strict=True)
@@ -210,11 +213,14 @@ def _line(title: Title) -> TitleLine:
                      value)
 
 
-def _record_copies(store: Store, config: Config, conversion: Conversion, run: DeliveryRun) -> None:
+def _record_copies(
+    store: Store, config: Config, conversion: Conversion, run: DeliveryRun,
+    lines: list[TitleLine],
+) -> None:
     """Record the delivery's titles and numbers; void the numbers of dropped copies."""
-    lines = [(_line(title), [c.accession for c in title.copies if c.accession])
-             for title in conversion.titles]
-    numbers = record_delivery(store, run, lines)
+    numbered = [(line, [c.accession for c in title.copies if c.accession])
+                for line, title in zip(lines, conversion.titles, strict=True)]
+    numbers = record_delivery(store, run, numbered)
     if numbers and config.accession.enabled:
         from classification.accession import AccessionBook
 
@@ -239,14 +245,15 @@ def _classified(
     hints = {}
     for title in conversion.titles:
         book = title.book
-        hints[record_id(title)] = Hints(
+        rid = record_id(title)
+        hints[rid] = Hints(
             class_number=book.class_number,
             subject=book.subject,
             grade=book.grade,
             category=book.category,
             series=book.series,
             language=book.language,
-            copied=copied.get(record_id(title)),
+            copied=copied.get(rid),
         )
     for record, classified in classify_records(built, config, hints):
         if classified.needs_review:
