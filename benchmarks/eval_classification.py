@@ -213,12 +213,12 @@ def cross_validated(rows: list[dict[str, str]], levels: dict[str, float] | None 
     labelled, unlabelled = training.examples()
     extra = training.rule_examples(unlabelled)
     groups = [training.group_of(row["title"]) for row in rows]
+    thresholds = levels or json.loads(training.MODEL_FILE.read_text(encoding="utf-8"))["levels"]
     out: list[tuple[int, Record, Classified]] = []
     for held in training.folds(groups):
         held_groups = {groups[n] for n in held}
         data = training.train([e for e in labelled + extra if e[4] not in held_groups])
-        data["levels"] = levels or json.loads(
-            training.MODEL_FILE.read_text(encoding="utf-8"))["levels"]
+        data["levels"] = thresholds
         model = TitleModel(data)
         fold_rows = sorted(held)
         classnumber._proposer.cache_clear()  # the next proposer takes the fold's model

@@ -103,9 +103,14 @@ _ORIGINS = {"jpn": frozenset({"jpn"}), "kor": frozenset({"kor"}), "und": frozens
 
 def author_origin(scan: RecordScan) -> str | None:
     """Where the main entry's personal name comes from (see ``classification.origin``)."""
+    return name_origin(main_entry_name(scan))
+
+
+def main_entry_name(scan: RecordScan) -> str | None:
+    """The main entry's personal name (100 $a) without its closing punctuation."""
     heading = scan.headings.get("100")
     name = heading.get("a") if heading is not None else None
-    return name_origin(name.strip(" ,.")) if name else None
+    return name.strip(" ,.") if name else None
 
 
 class Proposer:
@@ -221,16 +226,13 @@ class Proposer:
         """Literature by a writer of ``data/literary-authors.csv`` (the main entry),
         numbered by the writer's literature: a title that names no genre still says
         who wrote it."""
-        heading = scan.headings.get("100")
-        name = heading.get("a") if heading is not None else None
-        if not name:
-            return None
-        found = self.literary.get(author_key(name.strip(" ,.")))
+        name = main_entry_name(scan)
+        found = self.literary.get(author_key(name)) if name else None
         if found is None:
             return None
         number, literature = found
         return ClassNumber(number, "ddc", "author", "medium",
-                           f"Tác giả văn học: {name.strip(' ,.')} ({literature})")
+                           f"Tác giả văn học: {name} ({literature})")
 
     def model_guess(self, scan: RecordScan) -> tuple[ClassNumber | None, ClassNumber | None]:
         """The title model's number and its runner-up (another main class), if a model
@@ -238,9 +240,7 @@ class Proposer:
         model = self.model
         if model is None:
             return None, None
-        heading = scan.headings.get("100")
-        author = heading.get("a") if heading is not None else None
-        author = author.strip(" ,.") if author else None
+        author = main_entry_name(scan)
         origin = name_origin(author)
         title = " ".join(p.strip(" /:;,.=") for p in scan.title_parts)
         tokens = features(title, author, origin, (scan.publisher or "").strip(" ,:;") or None)
