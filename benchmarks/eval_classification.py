@@ -25,11 +25,16 @@ import json
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pymarc import Record
 
 from classification.apply import Classified
+
+if TYPE_CHECKING:
+    from benchmarks.train_title_model import Example
 
 DATA = Path(__file__).resolve().parent / "data"
 LEVELS = ("high", "medium", "low", "unconfirmed")
@@ -210,8 +215,7 @@ def cross_validated(rows: list[dict[str, str]], levels: dict[str, float] | None 
     from classification import classnumber
     from classification.titlemodel import TitleModel
 
-    labelled, unlabelled = training.examples()
-    extra = training.rule_examples(unlabelled)
+    labelled, extra = _training_examples()
     groups = [training.group_of(row["title"]) for row in rows]
     thresholds = levels or json.loads(training.MODEL_FILE.read_text(encoding="utf-8"))["levels"]
     out: list[tuple[int, Record, Classified]] = []
@@ -227,6 +231,16 @@ def cross_validated(rows: list[dict[str, str]], levels: dict[str, float] | None 
         classnumber._proposer.cache_clear()
         out.extend((fold_rows[index], record, item) for index, record, item in done)
     return sorted(out, key=lambda x: x[0])
+
+
+@cache
+def _training_examples() -> tuple[list[Example], list[Example]]:
+    """The dev half's labelled and rule-labelled training titles (read once: the
+    threshold search of ``train_title_model.loosen_low`` cross-validates many times)."""
+    from benchmarks import train_title_model as training
+
+    labelled, unlabelled = training.examples()
+    return labelled, training.rule_examples(unlabelled)
 
 
 def written(rows: list[dict[str, str]], done: list[tuple[int, Record, Classified]]
