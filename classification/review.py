@@ -24,8 +24,6 @@ from pathlib import Path
 from typing import Any
 from zipfile import BadZipFile
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from pymarc import Record
 
 from classification.apply import Classifier, record_id
@@ -141,6 +139,9 @@ def _decision(record: str, row: int, values: Mapping[str, Any]) -> Decision | No
 
 def read_review_sheet(path: Path) -> dict[str, Decision]:
     """The decisions of a filled review sheet, by record id (rows deciding nothing left out)."""
+    from openpyxl import load_workbook  # only here: writing the sheet does not need it
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (OSError, BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
