@@ -1,11 +1,13 @@
 """Write class numbers, author marks and call numbers into pymarc records.
 
-``classify_records`` is the pipeline stage: for each record it proposes a class number
-(``classification.classnumber``), writes the accepted ones into 082 (DDC) or 084
-(legacy 19-class), and the call number into every 952 $o with its scheme in 952 $2 and
-942 $2 (+ the class part in 942 $h when configured). A proposal below
-``min_confidence`` is not written: it is yielded with ``needs_review=True`` for the
-review sheet, and the record's 952 $o are left as they were.
+``classify_records`` classifies records read from elsewhere: for each record it
+proposes a class number (``classification.classnumber``), writes the accepted ones into
+082 (DDC) or 084 (legacy 19-class), and the call number into every 952 $o with its
+scheme in 952 $2 and 942 $2 (+ the class part in 942 $h when configured). A proposal
+below ``min_confidence`` is not written: it is yielded with ``needs_review=True`` for
+the review sheet, and the record's 952 $o are left as they were. ``Classifier.decide``
+and ``write`` are its two halves; a conversion decides its titles first
+(``classification.titles``) and builds each record with the numbers in it.
 """
 
 from __future__ import annotations
@@ -20,12 +22,18 @@ from classification.callnumber import call_number, check_parts, publication_year
 from classification.classnumber import Hints, proposer_for
 from classification.recordscan import scan_record
 from classification.tables import CONFIDENCE_ORDER, confidence_rank, load_tables
-from marc.build import audience_field, class_field, index_term_field, set_item_subfields
+from marc.build import (
+    audience_field,
+    class_field,
+    cn_source,
+    index_term_field,
+    set_item_subfields,
+)
 from marc.errors import ConfigError
 from marc.model import ClassNumber
 from marc.settings import Settings
 
-__all__ = ["Classified", "Classifier", "Hints", "classify_records"]
+__all__ = ["Classified", "Classifier", "Decided", "Hints", "classify_records"]
 
 _MEMO_LIMIT = 4096
 _Parts = tuple[str, Indicators | None, tuple[Subfield, ...]]  # an 082/084 to build
@@ -46,6 +54,16 @@ class Classified:
     subject: str | None = None  # the list's subject, else the one the title names
     runner_up: ClassNumber | None = None  # the best other number (review rows only)
     found: str = ""  # what the title says (kind · subject · grade · series), Vietnamese
+
+
+@dataclass(slots=True)
+class Decided:
+    """What classifying one record decided, before anything is written into it."""
+
+    classified: Classified
+    number: ClassNumber | None  # the accepted proposal: 082/084, 952 $o/$2, 942 $2
+    audience: str | None = None  # 521 $a: the grade the title names (the list gave none)
+    index_term: str | None = None  # 653 $a: the subject it names
 
 
 def record_id(record: Record) -> str:
@@ -82,11 +100,12 @@ class Classifier:
             )
         check_parts(settings.call_number_parts)
         self.config = config
+        self.strategies = strategies
         self.settings = settings
         self.proposer = proposer_for(config)
         self.mark = strategies.get(settings.author_mark_strategy)
         self.min_rank = confidence_rank(settings.min_confidence)
-        self.cn_source = load_tables().cn_source
+        self.cn_sources = load_tables().cn_source  # scheme → Koha cn_source code
         # number → (tag, indicators, subfields) of its 082/084: built once per number
         self._class_fields: dict[str, _Parts] = {}
 
@@ -97,38 +116,84 @@ class Classifier:
         return self._classify(record, record_id(record), hints)
 
     def _classify(self, record: Record, rid: str, hints: Hints | None) -> Classified:
+        decided = self.decide(record, rid, hints)
+        self.write(record, decided)
+        return decided.classified
+
+    def decide(self, record: Record, rid: str, hints: Hints | None) -> Decided:
+        """What to write into ``record`` (not changed here): the proposal, accepted or
+        not, its call number, and the grade and subject the title names."""
         scan = scan_record(record)
         merged = scan.completed(hints)
         school = self.proposer.school_title(scan, merged)
         proposal, other = self.proposer.propose_with_runner_up(scan, merged, school)
         ok = self.accepted(proposal)
         grade, subject = merged.grade, merged.subject
+        audience = index_term = None
         if school.is_school_book:  # into the record, where the list said nothing
             if grade is None and school.grade_text is not None:
-                grade = school.grade_text
-                record.add_ordered_field(audience_field(grade))
+                grade = audience = school.grade_text
             if subject is None and school.subject is not None:
-                subject = school.subject
-                record.add_ordered_field(index_term_field(subject))
+                subject = index_term = school.subject
         mark = self.mark(record)
-        number: str | None = None
-        if ok and proposal is not None:
-            self._write_class_number(record, proposal, scan.class_fields)
-            number = self.write_call_numbers(record, proposal, mark)
-        heading = heading_of(scan.headings)  # writing never touches 1XX
-        return Classified(
-            record_id=rid,  # writing never touches 001 either
-            title=_title_text(scan.title_parts),  # writing never touches 245
+        number = proposal if ok else None
+        call = self.call_number(record, number, mark) if number is not None else None
+        heading = heading_of(scan.headings)
+        classified = Classified(
+            record_id=rid,
+            title=_title_text(scan.title_parts),
             author=heading[1] if heading else "",
             grade=grade,
             proposal=proposal,
             needs_review=not ok,
             author_mark=mark,
-            call_number=number,
+            call_number=call,
             subject=subject,
             runner_up=other if not ok and other != proposal else None,
             found=school.summary(),
         )
+        return Decided(classified, number, audience, index_term)
+
+    def write(self, record: Record, decided: Decided) -> None:
+        """Write what :meth:`decide` found for this record: 521, 653, 082/084, 952 $o/$2
+        and 942 $2 (+ $h)."""
+        self.write_found(record, decided)
+        number, call = decided.number, decided.classified.call_number
+        if number is not None and call is not None:
+            self._write_class_number(record, number, record.get_fields("082", "084"))
+            self._write_call_number(record, number, call)
+
+    def write_found(self, record: Record, decided: Decided) -> None:
+        """The grade (521) and subject (653) the title names, where the list gave none."""
+        if decided.audience is not None:
+            record.add_ordered_field(audience_field(decided.audience))
+        if decided.index_term is not None:
+            record.add_ordered_field(index_term_field(decided.index_term))
+
+    def write_built(self, record: Record, decided: Decided) -> None:
+        """Finish a record that ``marc.build`` built with the class number and call
+        number (see ``classification.titles``): 521 and 653, and 952 $2 and 942 $2
+        where this scheme's cn_source is not the one the build writes."""
+        self.write_found(record, decided)
+        number = decided.number
+        if number is not None and self.source(number) != cn_source(number.number):
+            items = [field for field in record.fields if field.tag == "952"]
+            set_item_subfields(items, {"2": self.source(number)})
+            self.write_koha_source(record, number)
+
+    def source(self, number: ClassNumber) -> str:
+        """Koha's cn_source code of ``number``'s scheme (952 $2, 942 $2)."""
+        return self.cn_sources.get(number.scheme, number.scheme)
+
+    def write_koha_source(self, record: Record, number: ClassNumber) -> None:
+        """942 $2 (+ $h with ``class_in_942h``), on the 942 that marc/build.py wrote."""
+        koha = next((f for f in record.fields if f.tag == "942"), None)
+        if koha is None:
+            return  # a record without one gets none
+        if self.settings.class_in_942h:
+            _set_subfields(koha, {"2": self.source(number), "h": number.number})
+        else:
+            _set_subfields(koha, {"2": self.source(number)})
 
     def write_class_number(self, record: Record, number: ClassNumber) -> bool:
         """Put the number in 082 (DDC) or 084 (19-class); True when the record changed."""
@@ -162,34 +227,30 @@ class Classifier:
             self._class_fields[number] = found
         return found
 
-    def write_call_numbers(
-        self, record: Record, number: ClassNumber, mark: str | None
-    ) -> str:
-        """Every 952 $o/$2 and 942 $2 (+ $h); returns the call number written."""
+    def call_number(self, record: Record, number: ClassNumber, mark: str | None) -> str:
+        """The call number of ``record`` classed at ``number`` (the configured parts)."""
         settings = self.settings
         parts = settings.call_number_parts
-        text = call_number(
+        return call_number(
             number.number, mark,
             year=publication_year(record) if "year" in parts else None,
             volume=volume_of(record) if "volume" in parts else None,
             parts=parts,
             volume_prefix=settings.volume_prefix,
         )
-        source = self.cn_source.get(number.scheme, number.scheme)
-        items: list[Field] = []
-        koha: Field | None = None  # built by marc/build.py; a record without one gets none
-        for field in record.fields:
-            if field.tag == "952":
-                items.append(field)
-            elif field.tag == "942" and koha is None:
-                koha = field
-        set_item_subfields(items, {"o": text, "2": source})
-        if koha is not None:
-            if settings.class_in_942h:
-                _set_subfields(koha, {"2": source, "h": number.number})
-            else:
-                _set_subfields(koha, {"2": source})
+
+    def write_call_numbers(
+        self, record: Record, number: ClassNumber, mark: str | None
+    ) -> str:
+        """Every 952 $o/$2 and 942 $2 (+ $h); returns the call number written."""
+        text = self.call_number(record, number, mark)
+        self._write_call_number(record, number, text)
         return text
+
+    def _write_call_number(self, record: Record, number: ClassNumber, text: str) -> None:
+        items = [field for field in record.fields if field.tag == "952"]
+        set_item_subfields(items, {"o": text, "2": self.source(number)})
+        self.write_koha_source(record, number)
 
 
 def classify_records(

@@ -85,6 +85,11 @@ def record_id(title: Title) -> str:
     return "KB" + hashlib.sha1(title.key.encode("utf-8")).hexdigest()[:12]
 
 
+def cn_source(number: str) -> str:
+    """Koha's classification source (952 $2, 942 $2) written with ``number``."""
+    return "ddc" if is_ddc(number) else "z"
+
+
 def class_field(number: str, config: Settings) -> Field:
     """082 0/1 4 for a DDC number, 084 with the local scheme code for a legacy one."""
     number = text(number)
@@ -188,8 +193,8 @@ class _ItemMaker:
     """Builds a title's 952s. Subfields are immutable, so whatever copies share (library,
     date, source, category codes, price, delivery note) is made once and reused."""
 
-    __slots__ = ("_acquired", "_by_category", "_cn_source", "_config", "_library", "_note",
-                 "_price", "_prices", "_source")
+    __slots__ = ("_acquired", "_by_category", "_call_number", "_cn_source", "_config",
+                 "_library", "_note", "_price", "_prices", "_source")
 
     def __init__(
         self, title: Title, config: Settings, today: date, number: str | None,
@@ -202,8 +207,10 @@ class _ItemMaker:
         self._acquired = Subfield("d", (origin.acquired if origin else today).isoformat())
         supplier = (origin.supplier if origin else None) or book.supplier
         self._source = Subfield("e", text(supplier or config.acquisitions.acquisition_source))
-        self._cn_source = Subfield("2", "ddc" if number is not None and is_ddc(number) else "z")
+        self._cn_source = Subfield("2", cn_source(number) if number is not None else "z")
         self._price = book.price
+        call = text(title.call_number) if title.call_number else ""
+        self._call_number = (Subfield("o", call), self._cn_source) if call else ()
         self._by_category: dict[str, tuple[tuple[Subfield, ...], tuple[Subfield, ...]]] = {}
         self._prices: dict[int, tuple[Subfield, Subfield]] = {}
         note = origin.note if origin else None
@@ -238,6 +245,8 @@ class _ItemMaker:
         if copy.call_number:
             subfields.append(Subfield("o", text(copy.call_number)))
             subfields.append(self._cn_source)
+        elif self._call_number:
+            subfields.extend(self._call_number)
         if self._note is not None:
             subfields.append(self._note)
         return Field("952", _BLANK, subfields)
@@ -416,7 +425,9 @@ def build_record(
     category = config.category(book.category)
     koha = [Subfield("c", category.item_type)]
     if number is not None:
-        koha.append(Subfield("2", "ddc" if is_ddc(number) else "z"))
+        koha.append(Subfield("2", cn_source(number)))
+        if title.class_number is not None and config.classification.class_in_942h:
+            koha.append(Subfield("h", number))  # classification's number, not the list's
     fields.append(Field("942", _BLANK, koha))
     fields.extend(map(_ItemMaker(title, config, today, number, origin), title.copies))
     return record

@@ -45,17 +45,26 @@ def _audience(book: Book, config: Settings) -> str:
 
 
 def _ddc_form(number: str) -> str:
-    """Form digit of a DDC literature number: 813 → 3, 895.9223 → 3 (else empty)."""
+    """Form digit of a DDC literature number: 813 → 3, 895.9223 → 3, 808.81 → 1 (else
+    empty)."""
     if number.startswith("895.922"):
         return number[7:8]
+    if number.startswith("808.8"):
+        return number[5:6]
     if "81" <= number[:2] <= "88":
         return number[2]
     return ""
 
 
 def _literary_form(book: Book, number: str | None) -> str:
-    """008/33, conservatively: only children's books and DDC literature get a form."""
-    literature = number is not None and is_ddc(number) and number.startswith("8")
+    """008/33, conservatively: only children's books and DDC literature get a form.
+
+    Literature is 810–899 and the collections of 808.8; 800–809 else is writing about
+    literature (study, criticism, rhetoric), not a literary work.
+    """
+    literature = number is not None and is_ddc(number) and (
+        "81" <= number[:2] <= "89" or number.startswith("808.8")
+    )
     if book.category != "TN" and not literature:
         return "0"
     words = " ".join(filter(None, (book.title, book.subtitle, book.subject))).lower()

@@ -151,6 +151,6 @@ class Title:
     book: Book
     copies: list[Copy] = field(default_factory=list)
     sources: list[SourceRef] = field(default_factory=list)
-    class_number: ClassNumber | None = None
+    class_number: ClassNumber | None = None  # 082/084 and 942 $2, over the list's number
     author_mark: str | None = None
-    call_number: str | None = None
+    call_number: str | None = None  # 952 $o of every copy without one of its own

@@ -1,10 +1,11 @@
 """The acquisitions pipeline, assembled in one place (importer → fix → exporter).
 
 read lists → normalise rows → group titles → open the delivery → number copies →
-build MARC → classify → write. Every stage is a plain function or generator; the CLI
-only wires options, shows progress and prints the report. A conversion is one
-delivery (``deliveries``): its document number, date and supplier come from the
-note's header block or the caller, and every copy carries them (952 $d, $e, $x).
+classify titles → build MARC (class and call numbers in it) → write. Every stage is
+a plain function or generator; the CLI only wires options, shows progress and prints
+the report. A conversion is one delivery (``deliveries``): its document number, date
+and supplier come from the note's header block or the caller, and every copy carries
+them (952 $d, $e, $x).
 """
 
 from __future__ import annotations
@@ -185,11 +186,11 @@ def records(
             conversion.titles, store, config, report=conversion.numbering,
             register_number=conversion.delivery.delivery.register_number,
         )
-    built = (build_record(title, config, today=today, origin=origin) for title in titles)
     if config.classification.enabled:
-        yield from _classified(built, conversion, config, store)
+        yield from _classified(titles, conversion, config, store, today, origin)
     else:
-        yield from built
+        for title in titles:
+            yield build_record(title, config, today=today, origin=origin)
     _collect_accessions(conversion)
     if store is not None and conversion.delivery is not None:
         _record_copies(store, config, conversion, conversion.delivery, lines)
@@ -232,9 +233,17 @@ def _record_copies(
 
 
 def _classified(
-    built: Iterable[Record], conversion: Conversion, config: Config, store: Store | None
+    titles: Iterable[Title],
+    conversion: Conversion,
+    config: Config,
+    store: Store | None,
+    today: date,
+    origin: ItemOrigin,
 ) -> Iterator[Record]:
-    from classification.apply import Hints, classify_records
+    """Build each title's record with its class number and call number in it
+    (``classification.titles`` decides them first, a long list in a second process)."""
+    from classification.apply import Classifier
+    from classification.titles import decide_titles
 
     copied: dict[str, ClassNumber] = {}
     if config.copy_cataloguing.enabled and store is not None:
@@ -242,22 +251,17 @@ def _classified(
 
         wanted = [(record_id(t), t.book.isbn) for t in conversion.titles if t.book.isbn]
         copied, conversion.copying = copied_numbers(wanted, config.copy_cataloguing, store)
-    hints = {}
-    for title in conversion.titles:
-        book = title.book
-        rid = record_id(title)
-        hints[rid] = Hints(
-            class_number=book.class_number,
-            subject=book.subject,
-            grade=book.grade,
-            category=book.category,
-            series=book.series,
-            language=book.language,
-            copied=copied.get(rid),
-        )
-    for record, classified in classify_records(built, config, hints):
-        if classified.needs_review:
-            conversion.review.append(classified)
+    classifier = Classifier(config)
+    decided = decide_titles(conversion.titles, classifier, today=today, copied=copied)
+    for title, choice in zip(titles, decided, strict=True):
+        done = choice.classified
+        shelved = Title(title.key, title.book, title.copies, title.sources,
+                        class_number=choice.number, author_mark=done.author_mark,
+                        call_number=done.call_number)
+        record = build_record(shelved, config, today=today, origin=origin)
+        classifier.write_built(record, choice)
+        if done.needs_review:
+            conversion.review.append(done)
         yield record
 
 

@@ -124,6 +124,10 @@ def test_008_audience(grade: str | None, category: str, code: str) -> None:
         ({"category": "TN", "title": "Khám phá vũ trụ"}, "0"),
         ({"category": "TK", "title": "Tuyển tập", "class_number": "895.9221"}, "p"),
         ({"category": "TK", "title": "Tuyển tập", "class_number": "813.54"}, "1"),
+        ({"category": "TK", "title": "Tuyển tập", "class_number": "808.81"}, "p"),
+        # writing about literature is not a literary work, whatever its title says
+        ({"category": "TK", "title": "Cảm thụ thơ", "class_number": "807.1"}, "0"),
+        ({"category": "TK", "title": "Truyện Kiều: khảo luận", "class_number": "809"}, "0"),
         ({"category": "SGK", "title": "Ngữ văn 6 - Truyện và thơ"}, "0"),
     ],
 )
@@ -188,6 +192,30 @@ def test_title_class_number_wins_over_the_list() -> None:
     record = build(title)
     assert sub(record, "082")[0] == ("a", "895.9223")
     assert "084" not in record
+
+
+def test_classification_s_number_gives_the_literary_form() -> None:
+    title = title_of(category="TK", title="Mắt biếc")
+    assert f008(build(title))[33] == "0"  # the list gives no number
+    title.class_number = ClassNumber("895.9223", "ddc", "author", "medium")
+    assert f008(build(title))[33] == "1"
+
+
+def test_942h_holds_classification_s_number_not_the_list_s() -> None:
+    title = title_of(class_number="510")
+    assert sub(build(title), "942") == [("c", "SGK"), ("2", "ddc")]
+    title.class_number = ClassNumber("510.76", "ddc", "rule:toan", "low")
+    assert sub(build(title), "942") == [("c", "SGK"), ("2", "ddc"), ("h", "510.76")]
+
+
+def test_title_call_number_goes_to_every_copy_without_its_own() -> None:
+    title = title_of(copies=3, class_number="895.9223")
+    title.call_number = "895.9223 NG-A"
+    title.copies[2].call_number = "895.9223 NG-A T.2"
+    items = build(title).get_fields("952")
+    assert [(f.get("o"), f.get("2")) for f in items] == [
+        ("895.9223 NG-A", "ddc"), ("895.9223 NG-A", "ddc"), ("895.9223 NG-A T.2", "ddc")]
+    assert [s.code for s in items[0].subfields][-3:] == ["o", "2", "x"]  # Koha's order
 
 
 def test_no_class_number_no_082_and_no_942_source() -> None:

@@ -1,0 +1,113 @@
+"""Classifying a conversion's titles before their records are built.
+
+Proposing reads a title's bibliographic fields and its first copy's collection, never
+the other copies. ``decide_titles`` decides each title on its record built with the
+first copy only, so the conversion builds the full record with the class number and
+call number already in it (082/084, 942 $2 and every 952 $o/$2 come out of
+``marc.build``; ``Classifier.write_built`` adds the rest). A long list is decided by a
+worker process, ahead of the records being built; the batches before it has started
+are decided here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import fields
+from datetime import date
+from multiprocessing import get_context
+from operator import attrgetter
+from typing import Any
+
+from classification.apply import Classifier, Decided
+from classification.authormark import STRATEGIES
+from classification.recordscan import Hints
+from marc.build import build_record, record_id
+from marc.model import Book, ClassNumber, Copy, SourceRef, Title
+from marc.settings import Settings
+
+BATCH_TITLES = 500
+WORKER_TITLES = 3000  # below this, starting a second process costs more than it saves
+
+_BOOK_FIELDS = tuple(f.name for f in fields(Book) if f.name not in ("source", "warnings", "notes"))
+_book_values = attrgetter(*_BOOK_FIELDS)
+_NOWHERE = SourceRef("", None, 0)  # proposing never reads where a row came from
+# a title's key, its book's values (_BOOK_FIELDS), first copy's category, copied number:
+# tuples, which pickle ten times faster than the dataclasses
+_Job = tuple[str, tuple[Any, ...], str | None, ClassNumber | None]
+_classifier: Classifier | None = None  # the worker process's own
+
+
+def book_hints(book: Book, copied: ClassNumber | None = None) -> Hints:
+    """What the list said of a title, and the number copy cataloguing found for it."""
+    return Hints(class_number=book.class_number, subject=book.subject, grade=book.grade,
+                 category=book.category, series=book.series, language=book.language,
+                 copied=copied)
+
+
+def decide_titles(
+    titles: Sequence[Title],
+    classifier: Classifier,
+    *,
+    today: date,
+    copied: Mapping[str, ClassNumber] | None = None,
+    worker_titles: int | None = None,
+) -> Iterator[Decided]:
+    """One decision per title, in order, with the list's hints (``book_hints``) and
+    copy cataloguing's numbers (``copied``, by record id).
+
+    From ``worker_titles`` titles on (default ``WORKER_TITLES``), a worker process with
+    its own classifier for the same settings (and the standard author-mark strategies)
+    decides the batches after the ones decided here while it starts.
+    """
+    numbers = copied or {}
+    batches = [titles[start:start + BATCH_TITLES]
+               for start in range(0, len(titles), BATCH_TITLES)]
+    least = WORKER_TITLES if worker_titles is None else worker_titles
+    if len(titles) < least or classifier.strategies is not STRATEGIES:
+        for batch in batches:
+            yield from _decide(classifier, _jobs(batch, numbers), today)
+        return
+    worker = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=_start,
+                                 initargs=(classifier.config,))
+    try:
+        started = worker.submit(int)
+        ahead: dict[int, Future[list[Decided]]] = {}
+        for n, batch in enumerate(batches):
+            if not ahead and started.done():  # hand every later batch to the worker
+                ahead = {m: worker.submit(_decide_there, _jobs(batches[m], numbers), today)
+                         for m in range(n + 1, len(batches))}
+            future = ahead.get(n)
+            if future is None or future.cancel():  # not taken by the worker yet
+                yield from _decide(classifier, _jobs(batch, numbers), today)
+            else:
+                yield from future.result()
+    finally:  # a conversion stopped early does not wait for the batches left
+        worker.shutdown(cancel_futures=True)
+
+
+def _jobs(titles: Sequence[Title], copied: Mapping[str, ClassNumber]) -> list[_Job]:
+    """What proposing reads of each title: its book and first copy's category."""
+    return [(t.key, _book_values(t.book), t.copies[0].category if t.copies else None,
+             copied.get(record_id(t)) if copied else None) for t in titles]
+
+
+def _decide(classifier: Classifier, jobs: list[_Job], today: date) -> list[Decided]:
+    config = classifier.config
+    decided = []
+    for key, values, category, copied in jobs:
+        book = Book(_NOWHERE, **dict(zip(_BOOK_FIELDS, values, strict=True)))
+        title = Title(key, book, [Copy(_NOWHERE, category, 1)] if category else [])
+        record = build_record(title, config, today=today)
+        decided.append(classifier.decide(record, record_id(title), book_hints(book, copied)))
+    return decided
+
+
+def _start(config: Settings) -> None:
+    global _classifier
+    _classifier = Classifier(config)
+
+
+def _decide_there(jobs: list[_Job], today: date) -> list[Decided]:
+    assert _classifier is not None, "the worker's initializer sets the classifier"
+    return _decide(_classifier, jobs, today)
