@@ -144,6 +144,15 @@ def test_gdpt_series_makes_a_textbook_whatever_the_category() -> None:
         ("Hướng dẫn áp dụng luật kế toán sửa đổi", {}, "349.597", "phap_luat_vn"),
         ("Thám hiểm vùng băng - Tập 12", {"original": "jpn"}, "741.5", "manga_tap"),
         ("Phong thủy nhà ở và văn phòng kinh doanh", {}, "133.3", "phong_thuy_tu_vi"),
+        ("Kỳ môn độn giáp nhập môn", {}, "133.3", "phong_thuy_tu_vi"),
+        ("Cẩm nang mang thai 40 tuần", {}, "649.1", "mang_thai_nuoi_con"),
+        ("Văn chương và thời đại", {}, "809", "nghien_cuu_van_hoc"),
+        ("Oxford Learner's Pocket Dictionary", {}, "423", "tu_dien_anh"),
+        ("English Idioms in Use - Intermediate", {}, "428", "hoc_tieng_anh"),
+        ("Tintin ở Tây Tạng", {}, "741.5", "manga_series"),
+        ("Em bảo vệ môi trường - Giảm rác thải nhựa", {}, "363.7", "moi_truong"),
+        ("Giải toán cùng Einstein", {}, "510", "toan_hoc_pho_thong"),
+        ("Tranh dân gian Đông Hồ", {}, "700", "my_thuat"),
     ],
 )
 def test_default_rules(title: str, kwargs: dict[str, Any], number: str, rule: str) -> None:
@@ -413,6 +422,9 @@ def test_a_rule_wrong_on_the_dev_half_only_proposes() -> None:
         ("Kĩ năng viết văn nghị luận", "ky_nang_song"),  # a writing skill
         ("Thợ săn quái vật - Tập 3", "vhvn_tho"),  # "thợ" folds like "thơ"
         ("Việt Nam - lãnh thổ và các vùng địa lý", "vhvn_tho"),  # "thổ" too
+        ("Cánh chim bất tử", "phong_thuy_tu_vi"),  # "bất tử" folds like "bát tự"
+        ("Một số học sinh cá biệt", "toan_hoc_pho_thong"),  # "số học" across two words
+        ("Visual Korean English Dictionary", "tu_dien_anh"),  # another language named
     ],
 )
 def test_words_that_only_look_like_a_rule(title: str, not_rule: str) -> None:
