@@ -13,7 +13,14 @@ from pymarc import Field, Indicators, Subfield
 from classification.classnumber import Hints, hints_from_record, propose, school_level
 from classification.recordscan import scan_record
 from classification.rules import Rule, RuleSet, compile_rules, default_rules
-from classification.tables import _NON_WORD, fold, fold_letters, fold_words, parse_class_number
+from classification.tables import (
+    _NON_WORD,
+    fold,
+    fold_letters,
+    fold_words,
+    parse_class_number,
+    spelling_key,
+)
 from koha_bridge.config import ClassificationConfig, Config, SchoolConfig
 from koha_bridge.exceptions import ConfigError
 from tests.classification.marcfactory import make_record
@@ -442,6 +449,7 @@ def test_words_that_only_look_like_a_rule(title: str, not_rule: str) -> None:
         ("Phía sau nghi can X", "Keigo Higashino", "895.63"),  # either name order
         ("Mắt biếc", "Nguyễn Nhật Ánh", "895.9223"),
         ("Góc sân và khoảng trời", "Trần Đăng Khoa", "895.9221"),  # a poet
+        ("Mắt biếc", "Nguyen Nhat Anh", "895.9223"),  # a name written without diacritics
     ],
 )
 def test_a_known_writer_makes_literature(title: str, author: str, number: str) -> None:
@@ -456,3 +464,19 @@ def test_a_sure_rule_still_beats_a_known_writer() -> None:
     record = make_record("KB1", "Từ điển tiếng Việt cho học sinh", author="Nguyễn Nhật Ánh")
     found = propose(record, hints_from_record(record), Config())
     assert found is not None and found.source == "rule:tu_dien_tieng_viet"
+
+
+@pytest.mark.parametrize("author", ["Kim Dũng"])
+def test_a_name_with_other_tones_is_another_person(author: str) -> None:
+    """Folded, "Kim Dũng" is the writer "Kim Dung": a name written with Vietnamese
+    letters must carry the writer's letters and tones."""
+    record = make_record("KB1", "Địa chí hành chính các tỉnh Nam Kỳ", author=author)
+    found = propose(record, hints_from_record(record), Config())
+    assert found is None or found.source != "author"
+
+
+def test_tone_marks_count_wherever_they_are_placed() -> None:
+    assert spelling_key("Lê Thị Hoà") == spelling_key("Lê Thị Hòa")
+    assert spelling_key("Thuỵ") == spelling_key("Thụy")
+    assert spelling_key("Tư") != spelling_key("Tú")
+
