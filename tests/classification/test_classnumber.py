@@ -450,6 +450,10 @@ def test_words_that_only_look_like_a_rule(title: str, not_rule: str) -> None:
         ("Mắt biếc", "Nguyễn Nhật Ánh", "895.9223"),
         ("Góc sân và khoảng trời", "Trần Đăng Khoa", "895.9221"),  # a poet
         ("Mắt biếc", "Nguyen Nhat Anh", "895.9223"),  # a name written without diacritics
+        ("Thơ chọn lọc", "Tú Xương", "895.9221"),  # an alias
+        ("Bức tranh kỳ quái", "Uketsu", "895.63"),
+        ("Romeo và Juliet", "Shakespeare, William", "822.33"),
+        ("Hoàng đế xứ Gladness", "Ocean Vuong", "813"),
     ],
 )
 def test_a_known_writer_makes_literature(title: str, author: str, number: str) -> None:
@@ -466,10 +470,10 @@ def test_a_sure_rule_still_beats_a_known_writer() -> None:
     assert found is not None and found.source == "rule:tu_dien_tieng_viet"
 
 
-@pytest.mark.parametrize("author", ["Kim Dũng"])
+@pytest.mark.parametrize("author", ["Nguyễn Đình Tư", "Kim Dũng"])
 def test_a_name_with_other_tones_is_another_person(author: str) -> None:
-    """Folded, "Kim Dũng" is the writer "Kim Dung": a name written with Vietnamese
-    letters must carry the writer's letters and tones."""
+    """Folded, "Nguyễn Đình Tư" (a historian) is the writer "Nguyễn Đình Tú": a name
+    written with Vietnamese letters must carry the writer's letters and tones."""
     record = make_record("KB1", "Địa chí hành chính các tỉnh Nam Kỳ", author=author)
     found = propose(record, hints_from_record(record), Config())
     assert found is None or found.source != "author"
