@@ -228,11 +228,10 @@ class Proposer:
         who wrote it."""
         name = main_entry_name(scan)
         found = self.literary.get(author_key(name)) if name else None
-        if found is None:
+        if found is None or not found.spelt_as(name or ""):
             return None
-        number, literature = found
-        return ClassNumber(number, "ddc", "author", "medium",
-                           f"Tác giả văn học: {name} ({literature})")
+        return ClassNumber(found.number, "ddc", "author", "medium",
+                           f"Tác giả văn học: {name} ({found.literature})")
 
     def model_guess(self, scan: RecordScan) -> tuple[ClassNumber | None, ClassNumber | None]:
         """The title model's number and its runner-up (another main class), if a model

@@ -171,22 +171,72 @@ def fold_letters(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@dataclass(frozen=True)
+class LiteraryAuthor:
+    """A writer of ``data/literary-authors.csv``: the number and literature of the
+    row, and the spellings (:func:`spelling_key`) of its name and aliases."""
+
+    number: str
+    literature: str
+    spellings: frozenset[str]
+
+    def spelt_as(self, name: str) -> bool:
+        """Whether ``name``, folded like one of the writer's names, is that writer: a
+        name written with Vietnamese letters must carry the same letters and tones
+        (``Nguyễn Đình Tư`` is not ``Nguyễn Đình Tú``); a plain one cannot tell."""
+        return not vietnamese_spelt(name) or spelling_key(name) in self.spellings
+
+
 @cache
-def literary_authors() -> dict[str, tuple[str, str]]:
-    """``data/literary-authors.csv``: author_key(name or alias) → (number, literature)."""
-    found: dict[str, tuple[str, str]] = {}
+def literary_authors() -> dict[str, LiteraryAuthor]:
+    """``data/literary-authors.csv``: author_key(name or alias) → the writer."""
+    found: dict[str, LiteraryAuthor] = {}
     for row in _read_csv("literary-authors.csv"):
-        for name in [row["name"], *filter(None, row["aliases"].split("|"))]:
-            found[author_key(name)] = (row["number"], row["literature"])
+        names = [row["name"], *filter(None, row["aliases"].split("|"))]
+        writer = LiteraryAuthor(row["number"], row["literature"],
+                                frozenset(spelling_key(n) for n in names))
+        for name in names:
+            found[author_key(name)] = writer
     return found
+
+
+def _direct(name: str) -> str:
+    surname, comma, forenames = name.partition(",")
+    return f"{forenames} {surname}" if comma else name
 
 
 def author_key(name: str) -> str:
     """Matching form of a personal name, in direct order ("Christie, Agatha" and
     "Agatha Christie" are one key; "J.K." and "J. K." too)."""
-    surname, comma, forenames = name.partition(",")
-    direct = f"{forenames} {surname}" if comma else name
-    return "".join(fold(direct).split())
+    return "".join(fold(_direct(name)).split())
+
+
+#: Letters (NFC, lower case) only Vietnamese uses among Latin-script languages.
+_VIETNAMESE_ONLY = frozenset(
+    "đăâêôơư" "ảạằắẳẵặầấẩẫậẻẽẹềếểễệỉĩịỏọồốổỗộờớởỡợủũụừứửữựỳỷỹỵ"
+)
+#: The combining marks (NFD) of the five Vietnamese tones.
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_NAME_SEPARATORS = re.compile(r"[\s.,;:'\-]+")
+
+
+def vietnamese_spelt(name: str) -> bool:
+    """Whether a name carries a letter only Vietnamese spelling has (ư, ơ, đ, ễ …)."""
+    return any(c in _VIETNAMESE_ONLY for c in unicodedata.normalize("NFC", name).lower())
+
+
+@lru_cache(maxsize=4096)
+def spelling_key(name: str) -> str:
+    """A name in direct order with its letters and tones, lower case, where each
+    syllable's tone counts wherever it is placed (``Hoà`` = ``Hòa``, ``Thuỵ`` =
+    ``Thụy``)."""
+    decomposed = unicodedata.normalize("NFD", _direct(name).lower())
+    words = []
+    for word in filter(None, _NAME_SEPARATORS.split(decomposed)):
+        tones = "".join(sorted(c for c in word if c in _TONE_MARKS))
+        words.append(unicodedata.normalize("NFC", "".join(c for c in word if c not in _TONE_MARKS))
+                     + tones)
+    return "".join(words)
 
 
 def fold(text: str) -> str:

@@ -13,7 +13,14 @@ from pymarc import Field, Indicators, Subfield
 from classification.classnumber import Hints, hints_from_record, propose, school_level
 from classification.recordscan import scan_record
 from classification.rules import Rule, RuleSet, compile_rules, default_rules
-from classification.tables import _NON_WORD, fold, fold_letters, fold_words, parse_class_number
+from classification.tables import (
+    _NON_WORD,
+    fold,
+    fold_letters,
+    fold_words,
+    parse_class_number,
+    spelling_key,
+)
 from koha_bridge.config import ClassificationConfig, Config, SchoolConfig
 from koha_bridge.exceptions import ConfigError
 from tests.classification.marcfactory import make_record
@@ -144,6 +151,15 @@ def test_gdpt_series_makes_a_textbook_whatever_the_category() -> None:
         ("Hướng dẫn áp dụng luật kế toán sửa đổi", {}, "349.597", "phap_luat_vn"),
         ("Thám hiểm vùng băng - Tập 12", {"original": "jpn"}, "741.5", "manga_tap"),
         ("Phong thủy nhà ở và văn phòng kinh doanh", {}, "133.3", "phong_thuy_tu_vi"),
+        ("Kỳ môn độn giáp nhập môn", {}, "133.3", "phong_thuy_tu_vi"),
+        ("Cẩm nang mang thai 40 tuần", {}, "649.1", "mang_thai_nuoi_con"),
+        ("Văn chương và thời đại", {}, "809", "nghien_cuu_van_hoc"),
+        ("Oxford Learner's Pocket Dictionary", {}, "423", "tu_dien_anh"),
+        ("English Idioms in Use - Intermediate", {}, "428", "hoc_tieng_anh"),
+        ("Tintin ở Tây Tạng", {}, "741.5", "manga_series"),
+        ("Em bảo vệ môi trường - Giảm rác thải nhựa", {}, "363.7", "moi_truong"),
+        ("Giải toán cùng Einstein", {}, "510", "toan_hoc_pho_thong"),
+        ("Tranh dân gian Đông Hồ", {}, "700", "my_thuat"),
     ],
 )
 def test_default_rules(title: str, kwargs: dict[str, Any], number: str, rule: str) -> None:
@@ -413,6 +429,9 @@ def test_a_rule_wrong_on_the_dev_half_only_proposes() -> None:
         ("Kĩ năng viết văn nghị luận", "ky_nang_song"),  # a writing skill
         ("Thợ săn quái vật - Tập 3", "vhvn_tho"),  # "thợ" folds like "thơ"
         ("Việt Nam - lãnh thổ và các vùng địa lý", "vhvn_tho"),  # "thổ" too
+        ("Cánh chim bất tử", "phong_thuy_tu_vi"),  # "bất tử" folds like "bát tự"
+        ("Một số học sinh cá biệt", "toan_hoc_pho_thong"),  # "số học" across two words
+        ("Visual Korean English Dictionary", "tu_dien_anh"),  # another language named
     ],
 )
 def test_words_that_only_look_like_a_rule(title: str, not_rule: str) -> None:
@@ -430,6 +449,11 @@ def test_words_that_only_look_like_a_rule(title: str, not_rule: str) -> None:
         ("Phía sau nghi can X", "Keigo Higashino", "895.63"),  # either name order
         ("Mắt biếc", "Nguyễn Nhật Ánh", "895.9223"),
         ("Góc sân và khoảng trời", "Trần Đăng Khoa", "895.9221"),  # a poet
+        ("Mắt biếc", "Nguyen Nhat Anh", "895.9223"),  # a name written without diacritics
+        ("Thơ chọn lọc", "Tú Xương", "895.9221"),  # an alias
+        ("Bức tranh kỳ quái", "Uketsu", "895.63"),
+        ("Romeo và Juliet", "Shakespeare, William", "822.33"),
+        ("Hoàng đế xứ Gladness", "Ocean Vuong", "813"),
     ],
 )
 def test_a_known_writer_makes_literature(title: str, author: str, number: str) -> None:
@@ -444,3 +468,19 @@ def test_a_sure_rule_still_beats_a_known_writer() -> None:
     record = make_record("KB1", "Từ điển tiếng Việt cho học sinh", author="Nguyễn Nhật Ánh")
     found = propose(record, hints_from_record(record), Config())
     assert found is not None and found.source == "rule:tu_dien_tieng_viet"
+
+
+@pytest.mark.parametrize("author", ["Nguyễn Đình Tư", "Kim Dũng"])
+def test_a_name_with_other_tones_is_another_person(author: str) -> None:
+    """Folded, "Nguyễn Đình Tư" (a historian) is the writer "Nguyễn Đình Tú": a name
+    written with Vietnamese letters must carry the writer's letters and tones."""
+    record = make_record("KB1", "Địa chí hành chính các tỉnh Nam Kỳ", author=author)
+    found = propose(record, hints_from_record(record), Config())
+    assert found is None or found.source != "author"
+
+
+def test_tone_marks_count_wherever_they_are_placed() -> None:
+    assert spelling_key("Lê Thị Hoà") == spelling_key("Lê Thị Hòa")
+    assert spelling_key("Thuỵ") == spelling_key("Thụy")
+    assert spelling_key("Tư") != spelling_key("Tú")
+
