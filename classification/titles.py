@@ -1,12 +1,11 @@
 """Classifying a conversion's titles before their records are built.
 
 Proposing reads a title's bibliographic fields and its first copy's collection, never
-the other copies. ``decide_titles`` decides each title on its record built with the
+the other copies. ``TitleDecider`` decides each title on its record built with the
 first copy only, so the conversion builds the full record with the class number and
 call number already in it (082/084, 942 $2 and every 952 $o/$2 come out of
 ``marc.build``; ``Classifier.write_built`` adds the rest). A long list is decided by a
-worker process, ahead of the records being built; the batches before it has started
-are decided here.
+worker process, ahead of the records being built.
 """
 
 from __future__ import annotations
@@ -45,45 +44,68 @@ def book_hints(book: Book, copied: ClassNumber | None = None) -> Hints:
                  copied=copied)
 
 
-def decide_titles(
-    titles: Sequence[Title],
-    classifier: Classifier,
-    *,
-    today: date,
-    copied: Mapping[str, ClassNumber] | None = None,
-    worker_titles: int | None = None,
-) -> Iterator[Decided]:
-    """One decision per title, in order, with the list's hints (``book_hints``) and
-    copy cataloguing's numbers (``copied``, by record id).
+class TitleDecider:
+    """Decides a conversion's titles in order, with a worker process for a long list.
 
-    From ``worker_titles`` titles on (default ``WORKER_TITLES``), a worker process with
-    its own classifier for the same settings (and the standard author-mark strategies)
-    decides the batches after the ones decided here while it starts.
+    ``start`` the worker as soon as the list is known to be long (it loads while the
+    rows are normalised); ``decide`` streams the decisions; leaving the ``with`` block
+    (or ``close``) stops the worker. The worker has its own classifier for the same
+    settings, so custom author-mark strategies keep everything in this process.
     """
-    numbers = copied or {}
-    batches = [titles[start:start + BATCH_TITLES]
-               for start in range(0, len(titles), BATCH_TITLES)]
-    least = WORKER_TITLES if worker_titles is None else worker_titles
-    if len(titles) < least or classifier.strategies is not STRATEGIES:
-        for batch in batches:
-            yield from _decide(classifier, _jobs(batch, numbers), today)
-        return
-    worker = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=_start,
-                                 initargs=(classifier.config,))
-    try:
-        started = worker.submit(int)
+
+    def __init__(self, classifier: Classifier) -> None:
+        self.classifier = classifier
+        self._worker: ProcessPoolExecutor | None = None
+        self._started: Future[int] | None = None
+
+    def __enter__(self) -> TitleDecider:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Start the worker process (once)."""
+        if self._worker is None and self.classifier.strategies is STRATEGIES:
+            self._worker = ProcessPoolExecutor(
+                1, mp_context=get_context("spawn"), initializer=_start,
+                initargs=(self.classifier.config,))
+            self._started = self._worker.submit(int)
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.shutdown(cancel_futures=True)
+            self._worker = self._started = None
+
+    def decide(
+        self, titles: Sequence[Title], *, today: date,
+        copied: Mapping[str, ClassNumber] | None = None,
+    ) -> Iterator[Decided]:
+        """One decision per title, with the list's hints (``book_hints``) and copy
+        cataloguing's numbers (``copied``, by record id).
+
+        Once the worker has started, it is handed this batch and every later one; a batch
+        it has not taken yet when its turn comes is decided here.
+        """
+        numbers = copied or {}
+        batches = [titles[start:start + BATCH_TITLES]
+                   for start in range(0, len(titles), BATCH_TITLES)]
+        worker, started = self._worker, self._started
         ahead: dict[int, Future[list[Decided]]] = {}
-        for n, batch in enumerate(batches):
-            if not ahead and started.done():  # hand every later batch to the worker
-                ahead = {m: worker.submit(_decide_there, _jobs(batches[m], numbers), today)
-                         for m in range(n + 1, len(batches))}
-            future = ahead.get(n)
-            if future is None or future.cancel():  # not taken by the worker yet
-                yield from _decide(classifier, _jobs(batch, numbers), today)
-            else:
-                yield from future.result()
-    finally:  # a conversion stopped early does not wait for the batches left
-        worker.shutdown(cancel_futures=True)
+        try:
+            for n, batch in enumerate(batches):
+                if worker is not None and started is not None and not ahead \
+                        and started.done():
+                    ahead = {m: worker.submit(_decide_there, _jobs(batches[m], numbers), today)
+                             for m in range(n + 1, len(batches))}
+                future = ahead.get(n)
+                if future is None or future.cancel():
+                    yield from _decide(self.classifier, _jobs(batch, numbers), today)
+                else:
+                    yield from future.result()
+        finally:  # stopped early: the worker does not go on with the batches left
+            for future in ahead.values():
+                future.cancel()
 
 
 def _jobs(titles: Sequence[Title], copied: Mapping[str, ClassNumber]) -> list[_Job]:

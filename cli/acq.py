@@ -69,7 +69,8 @@ def convert(
     if category is not None:
         config.category(category)  # unknown code: a config error, exit 2
     given = Given(_text(document), parse_date(delivery_date), _text(supplier))
-    conversion = prepare(list(inputs), config, forced_category=category, given=given)
+    conversion = prepare(list(inputs), config, forced_category=category, given=given,
+                         classify_ahead=True)
     report = report or out.with_name(f"{out.stem}-baocao.xlsx")
     if strict and conversion.rejected:
         write_report(conversion, report)

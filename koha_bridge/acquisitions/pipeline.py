@@ -41,6 +41,7 @@ from marc.readers import DeliveryHeader, ReadResult, SheetReport, SkippedRow, re
 if TYPE_CHECKING:  # classification is imported at run time only when enabled
     from classification.apply import Classified
     from classification.assign import AssignReport
+    from classification.titles import TitleDecider
     from koha_bridge.copycat.lookup import CopyReport
 
 
@@ -61,6 +62,7 @@ class Conversion:
     acquired: date | None = None  # 952 $d given to the copies
     voided: list[str] = field(default_factory=list)  # numbers of copies a correction dropped
     copying: CopyReport | None = None  # what copy cataloguing (SRU) did
+    decider: TitleDecider | None = None  # a long list's classification worker, started
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status is status)
@@ -90,14 +92,48 @@ def prepare(
     *,
     forced_category: str | None = None,
     given: Given = Given(),
+    classify_ahead: bool = False,
 ) -> Conversion:
-    """Read, normalise and group: everything up to (not including) MARC building."""
+    """Read, normalise and group: everything up to (not including) MARC building.
+
+    With ``classify_ahead``, a long list's classification worker process is started as
+    soon as the rows are read, so that it has loaded when ``records`` needs it.
+    """
     read: ReadResult = read_acquisitions(
         paths,
         aliases=config.acquisitions.column_aliases,
         categories=config.categories,
         forced_category=forced_category,
     )
+    decider = _early_decider(config, len(read.rows)) if classify_ahead else None
+    try:
+        return _prepared(paths, config, read, given, decider)
+    except BaseException:
+        if decider is not None:
+            decider.close()
+        raise
+
+
+def _early_decider(config: Config, rows: int) -> TitleDecider | None:
+    """A long list's classification worker, started now: it loads while the rows are
+    normalised and grouped."""
+    if not config.classification.enabled:
+        return None
+    from classification import titles
+
+    if rows < titles.WORKER_TITLES:
+        return None
+    from classification.apply import Classifier
+
+    decider = titles.TitleDecider(Classifier(config))
+    decider.start()
+    return decider
+
+
+def _prepared(
+    paths: Sequence[Path], config: Config, read: ReadResult, given: Given,
+    decider: TitleDecider | None,
+) -> Conversion:
     has_quantity = {
         (s.file, s.sheet): "quantity" in s.mapping.values() for s in read.sheets
     }
@@ -118,7 +154,8 @@ def prepare(
     outcomes = sorted([*outcomes, *rejected], key=lambda o: o.source)
     notes = {row.source: row.notes for row in read.rows if row.notes}
     facts = _facts(paths, read.deliveries, given, titles)
-    return Conversion(read.sheets, read.skipped, outcomes, titles, notes, facts=facts)
+    return Conversion(read.sheets, read.skipped, outcomes, titles, notes, facts=facts,
+                      decider=decider)
 
 
 def _facts(
@@ -242,8 +279,8 @@ def _classified(
 ) -> Iterator[Record]:
     """Build each title's record with its class number and call number in it
     (``classification.titles`` decides them first, a long list in a second process)."""
+    from classification import titles as classify_titles
     from classification.apply import Classifier
-    from classification.titles import decide_titles
 
     copied: dict[str, ClassNumber] = {}
     if config.copy_cataloguing.enabled and store is not None:
@@ -251,18 +288,23 @@ def _classified(
 
         wanted = [(record_id(t), t.book.isbn) for t in conversion.titles if t.book.isbn]
         copied, conversion.copying = copied_numbers(wanted, config.copy_cataloguing, store)
-    classifier = Classifier(config)
-    decided = decide_titles(conversion.titles, classifier, today=today, copied=copied)
-    for title, choice in zip(titles, decided, strict=True):
-        done = choice.classified
-        shelved = Title(title.key, title.book, title.copies, title.sources,
-                        class_number=choice.number, author_mark=done.author_mark,
-                        call_number=done.call_number)
-        record = build_record(shelved, config, today=today, origin=origin)
-        classifier.write_built(record, choice)
-        if done.needs_review:
-            conversion.review.append(done)
-        yield record
+    decider = conversion.decider or classify_titles.TitleDecider(Classifier(config))
+    conversion.decider = None  # used once
+    if len(conversion.titles) >= classify_titles.WORKER_TITLES:
+        decider.start()  # unless prepare has
+    classifier = decider.classifier
+    with decider:
+        decided = decider.decide(conversion.titles, today=today, copied=copied)
+        for title, choice in zip(titles, decided, strict=True):
+            done = choice.classified
+            shelved = Title(title.key, title.book, title.copies, title.sources,
+                            class_number=choice.number, author_mark=done.author_mark,
+                            call_number=done.call_number)
+            record = build_record(shelved, config, today=today, origin=origin)
+            classifier.write_built(record, choice)
+            if done.needs_review:
+                conversion.review.append(done)
+            yield record
 
 
 def _collect_accessions(conversion: Conversion) -> None:

@@ -14,7 +14,7 @@ from pymarc import Record
 from benchmarks.generate import write_csv
 from classification import titles as titles_module
 from classification.apply import Classifier, Hints, classify_records
-from classification.titles import decide_titles
+from classification.titles import TitleDecider
 from koha_bridge.acquisitions.pipeline import prepare, records
 from koha_bridge.config import Config
 from marc.build import build_record, record_id
@@ -47,7 +47,7 @@ def test_the_worker_decides_what_this_process_decides(
 ) -> None:
     config = no_numbering()
     titles = prepare([delivery], config).titles
-    here = list(decide_titles(titles, Classifier(config), today=TODAY))
+    here = list(TitleDecider(Classifier(config)).decide(titles, today=TODAY))
     local_batches = []
     decide = titles_module._decide
 
@@ -57,7 +57,9 @@ def test_the_worker_decides_what_this_process_decides(
         return decide(classifier, jobs, today)
 
     monkeypatch.setattr(titles_module, "_decide", counted)
-    there = list(decide_titles(titles, Classifier(config), today=TODAY, worker_titles=1))
+    with TitleDecider(Classifier(config)) as decider:
+        decider.start()
+        there = list(decider.decide(titles, today=TODAY))
     assert there == here
     assert len(here) == len(titles)
     batches = -(-len(titles) // titles_module.BATCH_TITLES)
@@ -79,7 +81,8 @@ def test_conversion_writes_what_classifying_the_built_records_writes(
         config = replace(config, classification=replace(
             config.classification, min_confidence="unconfirmed", class_in_942h=True))
     monkeypatch.setattr(titles_module, "WORKER_TITLES", 1)
-    conversion = prepare([delivery], config)
+    conversion = prepare([delivery], config, classify_ahead=True)
+    assert conversion.decider is not None
     converted = list(records(conversion, config, store=None, today=TODAY))
     plain = prepare([delivery], config)
     built = [build_record(t, config, today=TODAY) for t in plain.titles]
@@ -113,7 +116,7 @@ def test_a_scheme_s_own_cn_source_reaches_every_copy(monkeypatch: pytest.MonkeyP
     source = SourceRef("list.csv", None, 2)
     book = Book(source, "Tiểu thuyết Mắt biếc", "TK", quantity=2, class_number="895.9223")
     title = Title("k", book, [Copy(source, "TK", 1), Copy(source, "TK", 2)])
-    [decided] = decide_titles([title], classifier, today=TODAY)
+    [decided] = TitleDecider(classifier).decide([title], today=TODAY)
     assert decided.number is not None
     shelved = replace(title, class_number=decided.number,
                       call_number=decided.classified.call_number)
