@@ -209,3 +209,32 @@ def test_a_command_may_write_over_its_own_input(runner, tmp_path: Path, command:
     assert result.exit_code in (0, 1), result.output
     assert len(list(MARCReader(out.open("rb"), to_unicode=True))) == before == 59
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_a_long_list_is_numbered_and_classified_by_worker_processes(
+    runner, tmp_path: Path
+) -> None:
+    from benchmarks.generate import write_csv
+    from classification.titles import WORKER_TITLES
+
+    listing = tmp_path / "list.csv"
+    write_csv(listing, WORKER_TITLES + 200)
+    out, report = tmp_path / "sach.mrc", tmp_path / "baocao.xlsx"
+    result = runner.invoke(
+        cli,
+        ["--db", str(tmp_path / "kb.sqlite"), "acquisitions", "convert", str(listing),
+         "--out", str(out), "--report", str(report)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    records = list(MARCReader(out.open("rb"), to_unicode=True, force_utf8=True))
+    copies = [f for r in records for f in r.get_fields("952")]
+    assert len(records) > WORKER_TITLES and len(copies) > len(records)
+    assert len({f.get("i") for f in copies}) == len(copies)  # numbered, none twice
+    shelved = [r for r in records if r.get("082") or r.get("084")]
+    assert len(shelved) > 0.8 * len(records)
+    for record in shelved:
+        number = (record.get("082") or record.get("084")).get("a")
+        calls = {(f.get("o"), f.get("2")) for f in record.get_fields("952")}
+        assert len(calls) == 1 and next(iter(calls))[0].startswith(number)
+    assert sum(r[3] == "Đã chuyển" for r in _detail_rows(report)) == len(records)
