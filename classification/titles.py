@@ -1,11 +1,11 @@
 """Classifying a conversion's titles before their records are built.
 
 Proposing reads a title's bibliographic fields and its first copy's collection, never
-the other copies. ``TitleDecider`` decides each title on its record built with the
-first copy only, so the conversion builds the full record with the class number and
-call number already in it (082/084, 942 $2 and every 952 $o/$2 come out of
-``marc.build``; ``Classifier.write_built`` adds the rest). A long list is decided by a
-worker process, ahead of the records being built.
+the other copies. ``TitleDecider`` decides each title on its core record
+(``marc.build.core_record``) with the first copy only, so the conversion builds the
+full record with the class number and call number already in it (082/084, 942 $2 and
+every 952 $o/$2 come out of ``marc.build``; ``Classifier.write_built`` adds the rest).
+A long list is decided by a worker process, ahead of the records being built.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 from classification.apply import Classifier, Decided
 from classification.authormark import STRATEGIES
 from classification.recordscan import Hints
-from marc.build import build_record, record_id
+from marc.build import core_record, record_id
 from marc.model import Book, ClassNumber, Copy, SourceRef, Title
 from marc.settings import Settings
 
@@ -120,7 +120,7 @@ def _decide(classifier: Classifier, jobs: list[_Job], today: date) -> list[Decid
     for key, values, category, copied in jobs:
         book = Book(_NOWHERE, **dict(zip(_BOOK_FIELDS, values, strict=True)))
         title = Title(key, book, [Copy(_NOWHERE, category, 1)] if category else [])
-        record = build_record(title, config, today=today)
+        record = core_record(title, config, today=today)
         decided.append(classifier.decide(record, record_id(title), book_hints(book, copied)))
     return decided
 

@@ -373,6 +373,8 @@ def build_record(
 ) -> Record:
     """The full MARC21 record of one title with one 952 per copy (``now`` fixes 005).
 
+    Keep :func:`core_record` in step with it (``tests/marc/test_build.py`` checks).
+
     ``origin`` is the delivery the copies come from; without it they are dated ``today``
     and carry no delivery note.
     """
@@ -417,9 +419,7 @@ def build_record(
         fields.extend(_rda_types())
     fields.extend(_plain("490", book.series, Indicators("0", " ")))
     fields.extend(_plain("500", book.note))
-    if book.grade:
-        grade = text(book.grade)
-        fields.extend(_plain("521", f"Lớp {grade}" if grade.isdigit() else grade))
+    fields.extend(_grade(book))
     fields.extend(_plain("653", book.subject))
     fields.extend(sorted(names[1:], key=lambda f: f.tag))
     category = config.category(book.category)
@@ -431,3 +431,38 @@ def build_record(
     fields.append(Field("942", _BLANK, koha))
     fields.extend(map(_ItemMaker(title, config, today, number, origin), title.copies))
     return record
+
+
+#: The tags of :func:`core_record` (any 1XX main entry besides).
+CORE_TAGS = frozenset({"008", "082", "084", "245", "260", "264", "490", "521", "653", "952"})
+
+
+def core_record(title: Title, config: Settings, *, today: date) -> Record:
+    """The fields of :func:`build_record` with a tag in ``CORE_TAGS``, and its 1XX, built
+    the same way and in the same order: what is read to classify a title (its class
+    number, main entry, title, publication, series, grade, subject and copies) at less
+    than half the cost of the full record."""
+    book = title.book
+    rda = config.acquisitions.publication_field == "264"
+    number = _class_number(title)
+    record = Record(leader=f"00000nam a22000007{'i' if rda else 'a'} 4500")
+    fields = record.fields
+    fields.append(Field("008", data=fixed_field_008(book, number, config, today)))
+    if number is not None:
+        fields.append(class_field(number, config))
+    names, statement = _names(book)
+    if names:
+        fields.append(names[0])
+    fields.append(_title_field(book, bool(names), statement))
+    fields.append(_publication(book, "264" if rda else "260"))
+    fields.extend(_plain("490", book.series, Indicators("0", " ")))
+    fields.extend(_grade(book))
+    fields.extend(_plain("653", book.subject))
+    fields.extend(map(_ItemMaker(title, config, today, number), title.copies))
+    return record
+
+
+def _grade(book: Book) -> list[Field]:
+    """521: the list's grade, ``Lớp 8`` for a bare number."""
+    grade = text(book.grade) if book.grade else ""
+    return _plain("521", f"Lớp {grade}" if grade.isdigit() else grade)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import unicodedata
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -216,6 +217,32 @@ def test_title_call_number_goes_to_every_copy_without_its_own() -> None:
     assert [(f.get("o"), f.get("2")) for f in items] == [
         ("895.9223 NG-A", "ddc"), ("895.9223 NG-A", "ddc"), ("895.9223 NG-A T.2", "ddc")]
     assert [s.code for s in items[0].subfields][-3:] == ["o", "2", "x"]  # Koha's order
+
+
+@pytest.mark.parametrize("rda", [True, False])
+def test_core_record_is_the_full_record_s_core_fields(rda: bool) -> None:
+    from marc.build import CORE_TAGS, core_record
+
+    config = RDA if rda else replace(
+        RDA, acquisitions=replace(RDA.acquisitions, publication_field="260"))
+    books = [
+        {"authors": ("Nguyễn Nhật Ánh", "Đỗ Hoàng Tường (minh họa)"), "title": "Mắt biếc",
+         "category": "TK", "series": "Tủ sách tuổi hoa", "subject": "Văn học", "grade": "8",
+         "class_number": "895.9223", "year": 2020, "volume": "Tập 1", "isbn": "9786041234567"},
+        {"authors": ("Nhà xuất bản Giáo dục Việt Nam",), "title": "Toán 6", "grade": "Lớp 6",
+         "class_number": "3K", "edition": "Tái bản lần thứ 2", "note": "Bìa mềm"},
+        {"title": "The Hobbit", "language": "eng", "place": "London", "subtitle": "or there"},
+        {},
+    ]
+    for values in books:
+        title = title_of(copies=3, **values)
+        title.class_number = ClassNumber("895.9223", "ddc", "author", "medium") \
+            if values.get("class_number") == "3K" else None
+        full = build_record(title, config, today=TODAY, now=NOW)
+        core = core_record(title, config, today=TODAY)
+        wanted = [str(f) for f in full.fields if f.tag in CORE_TAGS or f.tag[0] == "1"]
+        assert [str(f) for f in core.fields] == wanted
+        assert str(core.leader) == str(full.leader)
 
 
 def test_no_class_number_no_082_and_no_942_source() -> None:
