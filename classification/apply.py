@@ -160,7 +160,7 @@ class Classifier:
         self.write_found(record, decided)
         number, call = decided.number, decided.classified.call_number
         if number is not None and call is not None:
-            self._write_class_number(record, number, record.get_fields("082", "084"))
+            self.write_class_number(record, number)
             self._write_call_number(record, number, call)
 
     def write_found(self, record: Record, decided: Decided) -> None:
