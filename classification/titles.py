@@ -1,9 +1,9 @@
 """Classifying a conversion's titles before their records are built.
 
-Proposing reads a title's bibliographic fields and its first copy's collection, never
-the other copies. ``TitleDecider`` decides each title on its core record
-(``marc.build.core_record``) with the first copy only, so the conversion builds the
-full record with the class number and call number already in it (082/084, 942 $2 and
+Proposing reads a title's bibliographic fields, never its copies (their collection, a
+hint, is the list's category). ``TitleDecider`` decides each title on its core record
+(``marc.build.core_record``), so the conversion builds the full record with the class
+number and call number already in it (082/084, 942 $2 and
 every 952 $o/$2 come out of ``marc.build``; ``Classifier.write_built`` adds the rest).
 A long list is decided by a worker process, ahead of the records being built.
 """
@@ -22,7 +22,7 @@ from classification.apply import Classifier, Decided
 from classification.authormark import STRATEGIES
 from classification.recordscan import Hints
 from marc.build import core_record, record_id
-from marc.model import Book, ClassNumber, Copy, SourceRef, Title
+from marc.model import Book, ClassNumber, SourceRef, Title
 from marc.settings import Settings
 
 BATCH_TITLES = 500
@@ -31,9 +31,9 @@ WORKER_TITLES = 3000  # below this, starting a second process costs more than it
 _BOOK_FIELDS = tuple(f.name for f in fields(Book) if f.name not in ("source", "warnings", "notes"))
 _book_values = attrgetter(*_BOOK_FIELDS)
 _NOWHERE = SourceRef("", None, 0)  # proposing never reads where a row came from
-# a title's key, its book's values (_BOOK_FIELDS), first copy's category, copied number:
-# tuples, which pickle ten times faster than the dataclasses
-_Job = tuple[str, tuple[Any, ...], str | None, ClassNumber | None]
+# a title's key, its book's values (_BOOK_FIELDS) and copied number: tuples, which
+# pickle ten times faster than the dataclasses
+_Job = tuple[str, tuple[Any, ...], ClassNumber | None]
 _classifier: Classifier | None = None  # the worker process's own
 
 
@@ -109,17 +109,17 @@ class TitleDecider:
 
 
 def _jobs(titles: Sequence[Title], copied: Mapping[str, ClassNumber]) -> list[_Job]:
-    """What proposing reads of each title: its book and first copy's category."""
-    return [(t.key, _book_values(t.book), t.copies[0].category if t.copies else None,
-             copied.get(record_id(t)) if copied else None) for t in titles]
+    """What proposing reads of each title: its book (and copy cataloguing's number)."""
+    return [(t.key, _book_values(t.book), copied.get(record_id(t)) if copied else None)
+            for t in titles]
 
 
 def _decide(classifier: Classifier, jobs: list[_Job], today: date) -> list[Decided]:
     config = classifier.config
     decided = []
-    for key, values, category, copied in jobs:
+    for key, values, copied in jobs:
         book = Book(_NOWHERE, **dict(zip(_BOOK_FIELDS, values, strict=True)))
-        title = Title(key, book, [Copy(_NOWHERE, category, 1)] if category else [])
+        title = Title(key, book)
         record = core_record(title, config, today=today)
         decided.append(classifier.decide(record, record_id(title), book_hints(book, copied)))
     return decided

@@ -434,14 +434,14 @@ def build_record(
 
 
 #: The tags of :func:`core_record` (any 1XX main entry besides).
-CORE_TAGS = frozenset({"008", "082", "084", "245", "260", "264", "490", "521", "653", "952"})
+CORE_TAGS = frozenset({"008", "082", "084", "245", "260", "264", "490", "521", "653"})
 
 
 def core_record(title: Title, config: Settings, *, today: date) -> Record:
     """The fields of :func:`build_record` with a tag in ``CORE_TAGS``, and its 1XX, built
     the same way and in the same order: what is read to classify a title (its class
-    number, main entry, title, publication, series, grade, subject and copies) at less
-    than half the cost of the full record."""
+    number, main entry, title, publication, series, grade and subject) at a third of the
+    cost of the full record. No copies: their collection is the title's category."""
     book = title.book
     rda = config.acquisitions.publication_field == "264"
     number = _class_number(title)
@@ -458,7 +458,6 @@ def core_record(title: Title, config: Settings, *, today: date) -> Record:
     fields.extend(_plain("490", book.series, Indicators("0", " ")))
     fields.extend(_grade(book))
     fields.extend(_plain("653", book.subject))
-    fields.extend(map(_ItemMaker(title, config, today, number), title.copies))
     return record
 
 
