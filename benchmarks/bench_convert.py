@@ -4,9 +4,10 @@ Side by side in one run: a bare pymarc loop that writes the same biblio fields a
 the same number of 952 fields with no validation; conversion alone; conversion with
 classification and accession numbering; and Catmandu when it is installed.
 Each run is a separate process, so its peak memory (max RSS) is its own. Each is run
-``--repeat`` times, interleaved, into a fresh store each time; the best time is the
-figure of record (the least disturbed by other work on the machine), the median is
-shown beside it.
+``--repeat`` times, interleaved, into a fresh store each time; the best and the median
+times are shown, and for classification + numbering also the median of each round's
+full run against the same round's conversion-only run (the figure of record: the
+machine's speed drifts less within a round than across rounds).
 
     .venv/bin/python -m benchmarks.bench_convert [--rows 20000] [--repeat 3]
 """
@@ -200,6 +201,11 @@ def main() -> None:
             added = 100 * (pick[FULL] - pick[PLAIN]) / pick[PLAIN]
             print(f"classification + numbering add {added:.0f}% to conversion time ({label}; "
                   "target ≤ 50%)")
+        # each round's full run against that round's conversion-only run, a few seconds
+        # apart: the machine's speed drifts less within a round than across them
+        rounds = sorted(100 * (f - p) / p for f, p in zip(times[FULL], times[PLAIN], strict=True))
+        print(f"per round: median {statistics.median(rounds):.0f}% "
+              f"(rounds {', '.join(f'{r:.0f}' for r in rounds)}%)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

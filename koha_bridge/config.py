@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from koha_bridge.copycat.sru import SruTarget
+from koha_bridge.copycat.target import SruTarget  # not .sru: that one imports requests
 from koha_bridge.exceptions import ConfigError
 from marc.settings import (
     DEFAULT_CATEGORIES,

@@ -14,7 +14,10 @@ import requests
 from lxml import etree
 
 from koha_bridge import __version__
+from koha_bridge.copycat.target import SruTarget
 from koha_bridge.exceptions import KohaBridgeError
+
+__all__ = ["CopiedFields", "SruClient", "SruError", "SruTarget", "parse_response"]
 
 MARC = "http://www.loc.gov/MARC21/slim"
 _RECORDS = (
@@ -26,18 +29,6 @@ _DIAGNOSTIC = "{http://www.loc.gov/zing/srw/diagnostic/}message"
 
 class SruError(KohaBridgeError):
     """A target that did not answer, or answered something that is not SRU."""
-
-
-@dataclass(frozen=True)
-class SruTarget:
-    """One catalogue to ask: base URL, the CQL index for ISBNs, how far to trust it."""
-
-    name: str = ""
-    url: str = ""
-    index: str = "bath.isbn"
-    version: str = "1.1"
-    record_schema: str = "marcxml"
-    confidence: str = "medium"
 
 
 @dataclass(frozen=True)
