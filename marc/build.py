@@ -382,7 +382,7 @@ def build_record(
     library = text(config.school.library_id)
     rda = config.acquisitions.publication_field == "264"
     number = _class_number(title)
-    record = Record(leader=f"00000nam a22000007{'i' if rda else 'a'} 4500")
+    record = Record(leader=_leader(rda))
     fields = record.fields
     fields.append(Field("001", data=record_id(title)))
     fields.append(Field("003", data=library))
@@ -405,12 +405,7 @@ def build_record(
     fields.append(Field("040", _BLANK, cataloguing))
     if book.language != "vie":
         fields.append(Field("041", Indicators("0", " "), [Subfield("a", book.language)]))
-    if number is not None:
-        fields.append(class_field(number, config))
-    names, statement = _names(book)
-    if names:
-        fields.append(names[0])
-    fields.append(_title_field(book, bool(names), statement))
+    added = _heading(fields, book, number, config)
     if book.edition:
         fields.extend(_plain("250", _ends(text(book.edition), ".")))
     fields.append(_publication(book, "264" if rda else "260"))
@@ -421,7 +416,7 @@ def build_record(
     fields.extend(_plain("500", book.note))
     fields.extend(_grade(book))
     fields.extend(_plain("653", book.subject))
-    fields.extend(sorted(names[1:], key=lambda f: f.tag))
+    fields.extend(sorted(added, key=lambda f: f.tag))
     category = config.category(book.category)
     koha = [Subfield("c", category.item_type)]
     if number is not None:
@@ -445,20 +440,34 @@ def core_record(title: Title, config: Settings, *, today: date) -> Record:
     book = title.book
     rda = config.acquisitions.publication_field == "264"
     number = _class_number(title)
-    record = Record(leader=f"00000nam a22000007{'i' if rda else 'a'} 4500")
+    record = Record(leader=_leader(rda))
     fields = record.fields
     fields.append(Field("008", data=fixed_field_008(book, number, config, today)))
+    _heading(fields, book, number, config)
+    fields.append(_publication(book, "264" if rda else "260"))
+    fields.extend(_plain("490", book.series, Indicators("0", " ")))
+    fields.extend(_grade(book))
+    fields.extend(_plain("653", book.subject))
+    return record
+
+
+def _leader(rda: bool) -> str:
+    """A new book record's leader (18 = ``i``: ISBD punctuation with RDA, else ``a``)."""
+    return f"00000nam a22000007{'i' if rda else 'a'} 4500"
+
+
+def _heading(
+    fields: list[Field], book: Book, number: str | None, config: Settings
+) -> list[Field]:
+    """Append 082/084, the main entry and 245 to ``fields``; return the added entries
+    (7XX)."""
     if number is not None:
         fields.append(class_field(number, config))
     names, statement = _names(book)
     if names:
         fields.append(names[0])
     fields.append(_title_field(book, bool(names), statement))
-    fields.append(_publication(book, "264" if rda else "260"))
-    fields.extend(_plain("490", book.series, Indicators("0", " ")))
-    fields.extend(_grade(book))
-    fields.extend(_plain("653", book.subject))
-    return record
+    return names[1:]
 
 
 def _grade(book: Book) -> list[Field]:
