@@ -83,7 +83,8 @@ def write_list(rows: list[dict[str, str]], path: Path) -> None:
 def run(rows: list[dict[str, str]]) -> list[tuple[int, Record, Classified]]:
     """Convert the list with the default configuration: (row index, record, what
     classification did) per input row (rows of one title share its record)."""
-    from classification.apply import Hints, classify_records
+    from classification.apply import classify_records
+    from classification.titles import book_hints
     from koha_bridge.acquisitions.pipeline import prepare, records
     from koha_bridge.config import Config
     from koha_bridge.store import Store
@@ -97,12 +98,7 @@ def run(rows: list[dict[str, str]]) -> list[tuple[int, Record, Classified]]:
         conversion = prepare([source], config)
         if conversion.rejected:
             raise SystemExit(f"{conversion.rejected} rows rejected: the list must convert")
-        hints = {
-            record_id(t): Hints(class_number=t.book.class_number, subject=t.book.subject,
-                                grade=t.book.grade, category=t.book.category,
-                                series=t.book.series, language=t.book.language)
-            for t in conversion.titles
-        }
+        hints = {record_id(t): book_hints(t.book) for t in conversion.titles}
         with Store(Path(tmp) / "store.sqlite") as store:
             built = list(records(conversion, unclassified, store=store))
     out = []

@@ -3,8 +3,8 @@
 Proposing reads a title's bibliographic fields, never its copies (their collection, a
 hint, is the list's category). ``TitleDecider`` decides each title on its core record
 (``marc.build.core_record``), so the conversion builds the full record with the class
-number and call number already in it (082/084, 942 $2 and
-every 952 $o/$2 come out of ``marc.build``; ``Classifier.write_built`` adds the rest).
+number and call number already in it (082/084, 942 $2 and every 952 $o/$2 come out of
+``marc.build``; ``Classifier.write_built`` adds the rest).
 A long list is decided by a worker process, ahead of the records being built.
 """
 

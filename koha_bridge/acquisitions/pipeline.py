@@ -62,7 +62,7 @@ class Conversion:
     acquired: date | None = None  # 952 $d given to the copies
     voided: list[str] = field(default_factory=list)  # numbers of copies a correction dropped
     copying: CopyReport | None = None  # what copy cataloguing (SRU) did
-    decider: TitleDecider | None = None  # a long list's classification worker, started
+    decider: TitleDecider | None = None  # classification, made ready by prepare
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status is status)
@@ -96,16 +96,17 @@ def prepare(
 ) -> Conversion:
     """Read, normalise and group: everything up to (not including) MARC building.
 
-    With ``classify_ahead``, a long list's classification worker process is started as
-    soon as the rows are read, so that it has loaded when ``records`` needs it.
+    With ``classify_ahead``, classification is made ready as soon as the rows are read:
+    a long list's worker process loads while they are normalised.
     """
+    ahead = classify_ahead and config.classification.enabled
     read: ReadResult = read_acquisitions(
         paths,
         aliases=config.acquisitions.column_aliases,
         categories=config.categories,
         forced_category=forced_category,
     )
-    decider = _early_decider(config, len(read.rows)) if classify_ahead else None
+    decider = _decider(config, len(read.rows)) if ahead else None
     try:
         return _prepared(paths, config, read, given, decider)
     except BaseException:
@@ -114,19 +115,15 @@ def prepare(
         raise
 
 
-def _early_decider(config: Config, rows: int) -> TitleDecider | None:
-    """A long list's classification worker, started now: it loads while the rows are
-    normalised and grouped."""
-    if not config.classification.enabled:
-        return None
-    from classification import titles
-
-    if rows < titles.WORKER_TITLES:
-        return None
+def _decider(config: Config, titles: int) -> TitleDecider:
+    """Classification for a list of about ``titles`` titles: with a worker process,
+    started now, when the list is long."""
+    from classification import titles as classify_titles
     from classification.apply import Classifier
 
-    decider = titles.TitleDecider(Classifier(config))
-    decider.start()
+    decider = classify_titles.TitleDecider(Classifier(config))
+    if titles >= classify_titles.WORKER_TITLES:
+        decider.start()
     return decider
 
 
@@ -279,19 +276,14 @@ def _classified(
 ) -> Iterator[Record]:
     """Build each title's record with its class number and call number in it
     (``classification.titles`` decides them first, a long list in a second process)."""
-    from classification import titles as classify_titles
-    from classification.apply import Classifier
-
     copied: dict[str, ClassNumber] = {}
     if config.copy_cataloguing.enabled and store is not None:
         from koha_bridge.copycat.lookup import copied_numbers
 
         wanted = [(record_id(t), t.book.isbn) for t in conversion.titles if t.book.isbn]
         copied, conversion.copying = copied_numbers(wanted, config.copy_cataloguing, store)
-    decider = conversion.decider or classify_titles.TitleDecider(Classifier(config))
+    decider = conversion.decider or _decider(config, len(conversion.titles))
     conversion.decider = None  # used once
-    if len(conversion.titles) >= classify_titles.WORKER_TITLES:
-        decider.start()  # unless prepare has
     classifier = decider.classifier
     with decider:
         decided = decider.decide(conversion.titles, today=today, copied=copied)

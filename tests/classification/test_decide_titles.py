@@ -14,7 +14,7 @@ from pymarc import Record
 from benchmarks.generate import write_csv
 from classification import titles as titles_module
 from classification.apply import Classifier, Hints, classify_records
-from classification.titles import TitleDecider
+from classification.titles import TitleDecider, book_hints
 from koha_bridge.acquisitions.pipeline import prepare, records
 from koha_bridge.config import Config
 from marc.build import build_record, record_id
@@ -36,10 +36,7 @@ def no_numbering() -> Config:
 
 
 def hints_of(titles: list[Title]) -> dict[str, Hints]:
-    return {record_id(t): Hints(class_number=t.book.class_number, subject=t.book.subject,
-                                grade=t.book.grade, category=t.book.category,
-                                series=t.book.series, language=t.book.language)
-            for t in titles}
+    return {record_id(t): book_hints(t.book) for t in titles}
 
 
 def test_the_worker_decides_what_this_process_decides(
