@@ -23,10 +23,8 @@ held by another copy) go to ``AssignReport.problems``; no new number is given th
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from multiprocessing import get_context
 from pathlib import Path
 
 from pymarc import Field, Record, Subfield
@@ -38,6 +36,7 @@ from koha_bridge.store import Store
 from marc.build import record_id, set_item_subfield
 from marc.itemnote import parse_delivery_note
 from marc.model import Copy, Title
+from marc.workers import worker_pool
 
 BATCH_RECORDS = 500
 BATCH_TITLES = 2000
@@ -105,7 +104,7 @@ def numbered_titles(
         _apply(book.allocate_many(requests), copies, report)
         yield from first
         return
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as worker:
+    with worker_pool() as worker:
         worker.submit(int)  # start the process while the first batch is numbered here
         requests, copies = _requests(first, register_number, report)
         _apply(book.allocate_many(requests), copies, report)

@@ -14,7 +14,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import fields
 from datetime import date
-from multiprocessing import get_context
 from operator import attrgetter
 from typing import Any
 
@@ -24,6 +23,7 @@ from classification.recordscan import Hints
 from marc.build import core_record, record_id
 from marc.model import Book, ClassNumber, SourceRef, Title
 from marc.settings import Settings
+from marc.workers import worker_pool
 
 BATCH_TITLES = 500
 WORKER_TITLES = 3000  # below this, starting a second process costs more than it saves
@@ -67,9 +67,7 @@ class TitleDecider:
     def start(self) -> None:
         """Start the worker process (once)."""
         if self._worker is None and self.classifier.strategies is STRATEGIES:
-            self._worker = ProcessPoolExecutor(
-                1, mp_context=get_context("spawn"), initializer=_start,
-                initargs=(self.classifier.config,))
+            self._worker = worker_pool(initializer=_start, initargs=(self.classifier.config,))
             self._started = self._worker.submit(int)
 
     def close(self) -> None:

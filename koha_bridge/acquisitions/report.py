@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
 from koha_bridge.acquisitions.pipeline import Conversion, accession_ranges
 from koha_bridge.reports.xlsx import Table, lines_sheet, workbook
 from marc.model import Status
+from marc.workers import worker_pool
 
 STATUS_VI = {
     Status.CONVERTED: "Đã chuyển",
@@ -122,7 +121,7 @@ def write_sheets(conversion: Conversion, report: Path, review: Path) -> bool:
         write_report(conversion, report)
         write_review_sheet(conversion.review, review)
         return True
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as side:
+    with worker_pool() as side:
         reviewing = side.submit(write_review_sheet, conversion.review, review)
         write_report(conversion, report)
         reviewing.result()

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from multiprocessing import get_all_start_methods, get_context
+from multiprocessing import get_all_start_methods
 from pathlib import Path
 
 from classification.labels.fonts import fonts_for
@@ -19,6 +18,7 @@ from koha_bridge.reports.pdf_writer import PdfFonts, write_pdf
 from koha_bridge.reports.schoolyear import SchoolYear
 from koha_bridge.reports.xlsx_writer import write_xlsx
 from koha_bridge.store import Store
+from marc.workers import worker_pool
 
 
 @dataclass(frozen=True)
@@ -154,8 +154,7 @@ def build_all(store: Store, config: Config, year: SchoolYear, library: str, out_
     else:
         mine: Jobs = {key: tuple(k for k in kinds if k not in WORKER_JOBS.get(key, ()))
                       for key, kinds in every.items()}
-        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"),
-                                 initializer=_inherit, initargs=(ctx,)) as pool:
+        with worker_pool("fork", initializer=_inherit, initargs=(ctx,)) as pool:
             worker = pool.submit(_worker, store.path, out_dir, today, fonts, WORKER_JOBS)
             written = _write(ctx, store, out_dir, today, fonts, mine, progress)
             written |= worker.result()

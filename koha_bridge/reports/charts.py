@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_all_start_methods, get_context
+from multiprocessing import get_all_start_methods
 from typing import Any
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 from koha_bridge.reports.model import ImageBlock, Report
+from marc.workers import worker_pool
 
 FONT: Any = {"font.family": "DejaVu Sans", "font.size": 9}
 COLOUR = "#2E6DA4"
@@ -149,7 +149,7 @@ def render_report(report: Report) -> Report:
     if len(charts) < 4 or "fork" not in get_all_start_methods():
         pictures = _render(charts)
     else:
-        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as side:
+        with worker_pool("fork") as side:
             theirs = side.submit(_render, charts[1::2])
             mine = _render(charts[0::2])
             pictures = [b""] * len(charts)
